@@ -1,0 +1,163 @@
+package org.lshsmile.core.diag;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import org.lshsmile.core.grid.Boundary;
+import org.lshsmile.core.grid.Grid;
+
+/** Reductions over the current state of a grid (diagnostics, not hot-path kernels). */
+public final class Diagnostics {
+
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+
+    private Diagnostics() {
+    }
+
+    /** A cell of the interior: field, row, column, and the value found there. */
+    public record Cell(int field, int y, int x, double value) {
+    }
+
+    /** Sum over interior cells of each field's values (no dx^2 factor). */
+    public static double[] fieldTotals(Grid g) {
+        MemorySegment s = g.current();
+        double[] t = new double[g.fields()];
+        for (int f = 0; f < g.fields(); f++) {
+            double sum = 0;
+            for (int y = 0; y < g.ny(); y++) {
+                long base = g.index(f, y, 0);
+                double row = 0;
+                for (int x = 0; x < g.nx(); x++) {
+                    row += s.getAtIndex(D, base + x);
+                }
+                sum += row;
+            }
+            t[f] = sum;
+        }
+        return t;
+    }
+
+    /** The first non-finite interior value in (field, y, x) order, or null when all are finite. */
+    public static Cell firstNonFinite(Grid g) {
+        MemorySegment s = g.current();
+        for (int f = 0; f < g.fields(); f++) {
+            for (int y = 0; y < g.ny(); y++) {
+                long base = g.index(f, y, 0);
+                // sum-then-check: one branch per row; the exact cell is searched only when a row is bad
+                double acc = 0;
+                for (int x = 0; x < g.nx(); x++) {
+                    acc += s.getAtIndex(D, base + x) * 0.0;
+                }
+                if (acc != 0.0 || Double.isNaN(acc)) {
+                    for (int x = 0; x < g.nx(); x++) {
+                        double v = s.getAtIndex(D, base + x);
+                        if (!Double.isFinite(v)) {
+                            return new Cell(f, y, x, v);
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Smallest and largest interior value over all fields: {min, max}. */
+    public static double[] range(Grid g) {
+        MemorySegment s = g.current();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int f = 0; f < g.fields(); f++) {
+            for (int y = 0; y < g.ny(); y++) {
+                long base = g.index(f, y, 0);
+                for (int x = 0; x < g.nx(); x++) {
+                    double v = s.getAtIndex(D, base + x);
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        return new double[] {lo, hi};
+    }
+
+    /**
+     * Per cell, the index of the largest field, or -1 where the largest value is below {@code threshold}
+     * (a grain boundary or an empty cell). C order (y, x).
+     */
+    public static int[] dominantField(Grid g, double threshold) {
+        MemorySegment s = g.current();
+        int[] lab = new int[g.ny() * g.nx()];
+        for (int y = 0; y < g.ny(); y++) {
+            for (int x = 0; x < g.nx(); x++) {
+                double best = Double.NEGATIVE_INFINITY;
+                int arg = -1;
+                for (int f = 0; f < g.fields(); f++) {
+                    double v = s.getAtIndex(D, g.index(f, y, x));
+                    if (v > best) {
+                        best = v;
+                        arg = f;
+                    }
+                }
+                lab[y * g.nx() + x] = best > threshold ? arg : -1;
+            }
+        }
+        return lab;
+    }
+
+    /**
+     * Number of grains: 4-connected regions of cells whose dominant order parameter exceeds 0.5 and is
+     * the same, connected through the periodic boundary when the grid is periodic.
+     */
+    public static int countGrains(Grid g) {
+        int ny = g.ny();
+        int nx = g.nx();
+        int[] lab = dominantField(g, 0.5);
+        boolean periodic = g.boundary() == Boundary.PERIODIC;
+        boolean[] seen = new boolean[lab.length];
+        ArrayDeque<Integer> stack = new ArrayDeque<>();
+        int count = 0;
+        for (int start = 0; start < lab.length; start++) {
+            if (seen[start] || lab[start] < 0) {
+                continue;
+            }
+            count++;
+            seen[start] = true;
+            stack.push(start);
+            while (!stack.isEmpty()) {
+                int c = stack.pop();
+                int y = c / nx;
+                int x = c % nx;
+                for (int k = 0; k < 4; k++) {
+                    int yy = y + (k == 0 ? -1 : k == 1 ? 1 : 0);
+                    int xx = x + (k == 2 ? -1 : k == 3 ? 1 : 0);
+                    if (periodic) {
+                        yy = Math.floorMod(yy, ny);
+                        xx = Math.floorMod(xx, nx);
+                    } else if (yy < 0 || yy >= ny || xx < 0 || xx >= nx) {
+                        continue;
+                    }
+                    int n = yy * nx + xx;
+                    if (!seen[n] && lab[n] == lab[c]) {
+                        seen[n] = true;
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Area (in cells) where field f exceeds 0.5. */
+    public static long cellsAbove(Grid g, int field, double threshold) {
+        MemorySegment s = g.current();
+        long n = 0;
+        for (int y = 0; y < g.ny(); y++) {
+            long base = g.index(field, y, 0);
+            for (int x = 0; x < g.nx(); x++) {
+                if (s.getAtIndex(D, base + x) > threshold) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,29 @@
+package org.lshsmile.core.engine;
+
+import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.model.Model;
+
+/** Advances a grid's state under a model by explicit time steps. Closing frees the engine's own memory and threads (not the grid). */
+public interface Engine extends AutoCloseable {
+
+    /** Advances n steps. */
+    void step(int n);
+
+    /** Steps done since construction. */
+    long stepsDone();
+
+    /** Time step. */
+    double dt();
+
+    /** The grid this engine advances (owned by the caller). */
+    Grid grid();
+
+    /** The model. */
+    Model model();
+
+    /** One line naming the engine and the kernels it runs, e.g. {@code exact, simd (Vector API 512-bit), 2 threads}. */
+    String description();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,89 @@
+package org.lshsmile.core.engine;
+
+import org.lshsmile.core.diag.Diagnostics;
+import org.lshsmile.core.grid.Grid;
+
+/**
+ * Runs an engine in chunks and stops at the first non-finite value with the last good state in the grid.
+ *
+ * <p>Scanning every step would cost a full pass per step; instead the state is backed up before each
+ * chunk and scanned after it (two passes per chunk). When a chunk goes bad it is replayed step by step
+ * from the backup, which is exact because every engine here is deterministic, to name the first bad
+ * step and cell.
+ */
+public final class GuardedRun implements AutoCloseable {
+
+    /** Steps between finiteness checks. */
+    public static final int DEFAULT_CHUNK = 50;
+
+    private final Engine engine;
+    private final Grid backup;
+    private final int chunk;
+    private long steps;
+
+    /** @param chunk steps between checks (>= 1) */
+    public GuardedRun(Engine engine, int chunk) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("check interval must be >= 1, got " + chunk);
+        }
+        this.engine = engine;
+        this.chunk = chunk;
+        Grid g = engine.grid();
+        this.backup = new Grid(g.fields(), g.ny(), g.nx(), g.dx(), g.boundary());
+    }
+
+    /** Guarded run with {@link #DEFAULT_CHUNK}. */
+    public GuardedRun(Engine engine) {
+        this(engine, DEFAULT_CHUNK);
+    }
+
+    /** Steps done through this runner. */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * Advances n steps.
+     *
+     * @throws NonFiniteStateException if a value became NaN or infinite; the grid then holds the state
+     *                                 after the last good step and {@link #steps()} counts up to it
+     */
+    public void advance(long n) {
+        long left = n;
+        while (left > 0) {
+            int k = (int) Math.min(chunk, left);
+            Grid g = engine.grid();
+            g.copyStateTo(backup);
+            engine.step(k);
+            if (Diagnostics.firstNonFinite(g) != null) {
+                replay(k);
+            }
+            steps += k;
+            left -= k;
+        }
+    }
+
+    private void replay(int k) {
+        Grid g = engine.grid();
+        backup.copyStateTo(g);
+        for (int i = 1; i <= k; i++) {
+            g.copyStateTo(backup);
+            engine.step(1);
+            Diagnostics.Cell bad = Diagnostics.firstNonFinite(g);
+            if (bad != null) {
+                backup.copyStateTo(g);
+                g.refreshHalo();
+                long badStep = steps + i;
+                steps = badStep - 1;
+                throw new NonFiniteStateException(badStep, engine.model().fieldName(bad.field()), bad.y(), bad.x(),
+                    bad.value(), engine.dt(), engine.model().stableDt(g.dx()));
+            }
+        }
+        throw new IllegalStateException("non-finite value did not reproduce on replay: engine is not deterministic");
+    }
+
+    @Override
+    public void close() {
+        backup.close();
+    }
+}
