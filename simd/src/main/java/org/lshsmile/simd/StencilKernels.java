@@ -45,4 +45,21 @@ public interface StencilKernels {
     void grainGrowthRows(MemorySegment cur, MemorySegment next, MemorySegment sumSq, int q,
                          long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
                          double[] ldt, double[] kappa, double a, double b, double invDx2, boolean clamp);
+
+    /**
+     * One explicit-Euler step of Cahn-Hilliard (PFHub benchmark 1) for rows {@code [rowFrom, rowTo)}:
+     * <pre>
+     *   mu = 2 rho (c - ca)(cb - c)(ca + cb - 2c) - kappa lap(c)
+     *   c' = c + (M dt) lap(mu)
+     * </pre>
+     * mu is computed on the fly for rows {@code rowFrom-1 .. rowTo} and columns {@code colFrom-1 .. colFrom+nx}
+     * into a rolling buffer of three rows, so the halo of width 2 of c is all it needs: for periodic
+     * and mirror boundaries alike, mu at a ghost node then equals the ghost rule applied to mu.
+     *
+     * @param muRows scratch of at least {@code 3 * rowStride} doubles, private to the calling thread
+     * @param mdt    {@code M * dt}
+     */
+    void cahnHilliardRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
+                          int rowFrom, int rowTo, int colFrom, int nx, double mdt, double kappa, double rho,
+                          double ca, double cb, double invDx2);
 }

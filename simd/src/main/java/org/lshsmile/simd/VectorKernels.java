@@ -119,4 +119,67 @@ final class VectorKernels implements StencilKernels {
             }
         }
     }
+
+    @Override
+    public void cahnHilliardRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
+                                 int rowFrom, int rowTo, int colFrom, int nx, double mdt, double kappa, double rho,
+                                 double ca, double cb, double invDx2) {
+        final double twoRho = 2.0 * rho;
+        final double sum = ca + cb;
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
+        final DoubleVector vTwoRho = DoubleVector.broadcast(S, twoRho);
+        final DoubleVector vCa = DoubleVector.broadcast(S, ca);
+        final DoubleVector vCb = DoubleVector.broadcast(S, cb);
+        final DoubleVector vSum = DoubleVector.broadcast(S, sum);
+        final DoubleVector vKappa = DoubleVector.broadcast(S, kappa);
+        final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
+        final DoubleVector vMdt = DoubleVector.broadcast(S, mdt);
+        final DoubleVector vZero = DoubleVector.zero(S);
+        final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
+        final int muFrom = colFrom - 1;
+        final int muCount = nx + 2;
+        final int muBound = muFrom + S.loopBound(muCount);
+        final int bound = colFrom + S.loopBound(nx);
+        for (int r = rowFrom - 1; r <= rowTo; r++) {
+            final long row = r * rowStride;
+            final long mu = Math.floorMod(r, 3) * rowStride;
+            int c = muFrom;
+            for (; c < muBound; c += LANES) {
+                long i = row + c;
+                DoubleVector ctr = load(cur, i);
+                DoubleVector lap = load(cur, i - 1).add(load(cur, i + 1))
+                    .add(load(cur, i - rowStride).add(load(cur, i + rowStride))).sub(vFour.mul(ctr)).mul(vInv);
+                DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
+                df.sub(vKappa.mul(lap)).intoMemorySegment(muRows, (mu + c) << 3, LE);
+            }
+            for (; c <= colFrom + nx; c++) {
+                long i = row + c;
+                double ctr = cur.getAtIndex(ScalarKernels.D, i);
+                double lap = (((cur.getAtIndex(ScalarKernels.D, i - 1) + cur.getAtIndex(ScalarKernels.D, i + 1))
+                    + (cur.getAtIndex(ScalarKernels.D, i - rowStride) + cur.getAtIndex(ScalarKernels.D, i + rowStride)))
+                    - 4.0 * ctr) * invDx2;
+                double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
+                muRows.setAtIndex(ScalarKernels.D, mu + c, df - kappa * lap);
+            }
+            if (r < rowFrom + 1) {
+                continue;
+            }
+            final int u = r - 1;
+            final long urow = u * rowStride;
+            final long up = Math.floorMod(u - 1, 3) * rowStride;
+            final long mid = Math.floorMod(u, 3) * rowStride;
+            final long down = Math.floorMod(u + 1, 3) * rowStride;
+            c = colFrom;
+            for (; c < bound; c += LANES) {
+                DoubleVector m = load(muRows, mid + c);
+                DoubleVector lap = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
+                    .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(m)).mul(vInv);
+                DoubleVector v = load(cur, urow + c).add(vMdt.mul(lap));
+                VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
+                v.blend(vZero, tiny).intoMemorySegment(next, (urow + c) << 3, LE);
+            }
+            ScalarKernels.chUpdateRow(cur, next, muRows, rowStride, u, c, colFrom, nx, mdt, invDx2);
+        }
+    }
 }

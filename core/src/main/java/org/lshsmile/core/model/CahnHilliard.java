@@ -1,0 +1,167 @@
+package org.lshsmile.core.model;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.lshsmile.core.grid.Grid;
+import org.lshsmile.simd.StencilKernels;
+
+/**
+ * Cahn-Hilliard spinodal decomposition, PFHub benchmark 1 (physics.md 3.1-3.2):
+ * <pre>
+ *   F = sum_nodes [ rho (c - ca)^2 (cb - c)^2 + kappa/2 |grad c|^2 ] dx^2
+ *   mu = 2 rho (c - ca)(cb - c)(ca + cb - 2c) - kappa lap c,   c' = c + M dt lap mu
+ * </pre>
+ * with the 5-point Laplacian; the free energy uses central differences, as MEMPHIS did for the
+ * published reference numbers this model is tested against. Total c is conserved to round-off for
+ * periodic and mirror (no-flux) boundaries.
+ */
+public final class CahnHilliard implements Model {
+
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+
+    private final double mobility;
+    private final double kappa;
+    private final double rho;
+    private final double ca;
+    private final double cb;
+
+    /** All parameters must be positive and finite, and ca < cb. */
+    public CahnHilliard(double mobility, double kappa, double rho, double ca, double cb) {
+        check("M", mobility);
+        check("kappa", kappa);
+        check("rho", rho);
+        if (!Double.isFinite(ca) || !Double.isFinite(cb) || !(ca < cb)) {
+            throw new IllegalArgumentException("need finite ca < cb, got ca=" + ca + " cb=" + cb);
+        }
+        this.mobility = mobility;
+        this.kappa = kappa;
+        this.rho = rho;
+        this.ca = ca;
+        this.cb = cb;
+    }
+
+    /** PFHub benchmark 1: M = 5, kappa = 2, rho = 5, ca = 0.3, cb = 0.7. */
+    public static CahnHilliard pfhub1() {
+        return new CahnHilliard(5.0, 2.0, 5.0, 0.3, 0.7);
+    }
+
+    private static void check(String name, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("parameter " + name + " must be a positive finite number, got " + v);
+        }
+    }
+
+    /**
+     * A copy with one parameter changed: {@code M}, {@code kappa}, {@code rho}, {@code ca} or {@code cb}.
+     */
+    public CahnHilliard with(String name, double value) {
+        return switch (name.trim()) {
+            case "M" -> new CahnHilliard(value, kappa, rho, ca, cb);
+            case "kappa" -> new CahnHilliard(mobility, value, rho, ca, cb);
+            case "rho" -> new CahnHilliard(mobility, kappa, value, ca, cb);
+            case "ca" -> new CahnHilliard(mobility, kappa, rho, value, cb);
+            case "cb" -> new CahnHilliard(mobility, kappa, rho, ca, value);
+            default -> throw new IllegalArgumentException("unknown cahn-hilliard parameter '" + name
+                + "': use M, kappa, rho, ca or cb");
+        };
+    }
+
+    /**
+     * The PFHub benchmark 1 initial condition on nodes {@code x_i = i dx}, {@code i = 1..nx} (1-based, as
+     * MEMPHIS used; 0-based nodes give F(0) = 319.0938 instead of 319.0994), C order (y, x):
+     * {@code c0 + eps [cos(0.105x)cos(0.11y) + (cos(0.13x)cos(0.087y))^2 + cos(0.025x-0.15y)cos(0.07x-0.02y)]}.
+     */
+    public static double[] pfhub1Initial(int ny, int nx, double dx, double c0, double eps) {
+        double[] v = new double[ny * nx];
+        for (int j = 0; j < ny; j++) {
+            double y = (j + 1) * dx;
+            for (int i = 0; i < nx; i++) {
+                double x = (i + 1) * dx;
+                double t2 = Math.cos(0.13 * x) * Math.cos(0.087 * y);
+                v[j * nx + i] = c0 + eps * (Math.cos(0.105 * x) * Math.cos(0.11 * y) + t2 * t2
+                    + Math.cos(0.025 * x - 0.15 * y) * Math.cos(0.07 * x - 0.02 * y));
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public String name() {
+        return "cahn-hilliard";
+    }
+
+    @Override
+    public int fields() {
+        return 1;
+    }
+
+    @Override
+    public String fieldName(int f) {
+        return "c";
+    }
+
+    @Override
+    public Map<String, Double> parameters() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("M", mobility);
+        m.put("kappa", kappa);
+        m.put("rho", rho);
+        m.put("ca", ca);
+        m.put("cb", cb);
+        return m;
+    }
+
+    /**
+     * physics.md 3.2: {@code dt < 2 / (M (64 kappa/dx^4 + 8 f''max/dx^2))} with
+     * {@code f''max = 2 rho (cb - ca)^2}, the largest curvature of the double well over [ca, cb]
+     * (0.0028 for benchmark 1 at dx = 1).
+     */
+    @Override
+    public double stableDt(double dx) {
+        double d2 = dx * dx;
+        double fpp = 2.0 * rho * (cb - ca) * (cb - ca);
+        return 2.0 / (mobility * (64.0 * kappa / (d2 * d2) + 8.0 * fpp / d2));
+    }
+
+    @Override
+    public long scratchDoubles(Grid grid) {
+        return 3 * grid.rowStride();
+    }
+
+    @Override
+    public void stepRows(StencilKernels kernels, Grid grid, double dt, int rowFrom, int rowTo, MemorySegment scratch) {
+        kernels.cahnHilliardRows(grid.current(), grid.next(), scratch, grid.rowStride(), rowFrom, rowTo,
+            grid.colStart(), grid.nx(), mobility * dt, kappa, rho, ca, cb, 1.0 / (grid.dx() * grid.dx()));
+    }
+
+    @Override
+    public double freeEnergy(Grid grid) {
+        grid.refreshHalo();
+        MemorySegment s = grid.current();
+        long rs = grid.rowStride();
+        double inv2dx = 1.0 / (2.0 * grid.dx());
+        double total = 0;
+        for (int y = 0; y < grid.ny(); y++) {
+            double row = 0;
+            for (int x = 0; x < grid.nx(); x++) {
+                long i = grid.index(0, y, x);
+                double c = s.getAtIndex(D, i);
+                double gx = (s.getAtIndex(D, i + 1) - s.getAtIndex(D, i - 1)) * inv2dx;
+                double gy = (s.getAtIndex(D, i + rs) - s.getAtIndex(D, i - rs)) * inv2dx;
+                double a = c - ca;
+                double b = cb - c;
+                row += rho * a * a * b * b + 0.5 * kappa * (gx * gx + gy * gy);
+            }
+            total += row;
+        }
+        return total * grid.dx() * grid.dx();
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "cahn-hilliard M=%g kappa=%g rho=%g ca=%g cb=%g", mobility, kappa, rho, ca, cb);
+    }
+}
