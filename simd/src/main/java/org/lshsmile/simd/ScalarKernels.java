@@ -98,4 +98,149 @@ final class ScalarKernels implements StencilKernels {
             next.setAtIndex(D, row + c, Math.abs(v) < FLUSH_BELOW ? 0.0 : v);
         }
     }
+
+    @Override
+    public void nanovoidRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride,
+                             long rowStride, int rowFrom, int rowTo, int colFrom, int nx, double[] p,
+                             boolean conservative, boolean voidMask, boolean clamp) {
+        for (int r = rowFrom - 1; r <= rowTo; r++) {
+            nanovoidMuRow(cur, muRows, planeStride, rowStride, r, colFrom - 1, colFrom, nx, p, voidMask);
+            if (r >= rowFrom + 1) {
+                nanovoidUpdateRow(cur, next, muRows, planeStride, rowStride, r - 1, colFrom, colFrom, nx, p,
+                    conservative, voidMask, clamp);
+            }
+        }
+    }
+
+    /** mu_v and mu_i of row r, columns [from, colFrom + nx], into slots (r mod 3) and 3 + (r mod 3). */
+    static void nanovoidMuRow(MemorySegment cur, MemorySegment muRows, long planeStride, long rowStride, int r,
+                              int from, int colFrom, int nx, double[] p, boolean voidMask) {
+        final double ev = p[Nanovoid.EV];
+        final double ei = p[Nanovoid.EI];
+        final double kt = p[Nanovoid.KT];
+        final double kv = p[Nanovoid.KV];
+        final double ki = p[Nanovoid.KI];
+        final double inv = p[Nanovoid.INV_DX2];
+        final double eps = Nanovoid.EPS;
+        final long row = r * rowStride;
+        final long slotV = Math.floorMod(r, 3) * rowStride;
+        final long slotI = (3 + Math.floorMod(r, 3)) * rowStride;
+        for (int c = from; c <= colFrom + nx; c++) {
+            long iv = row + c;
+            long ii = planeStride + iv;
+            long ie = 2 * planeStride + iv;
+            double cv = cur.getAtIndex(D, iv);
+            double ci = cur.getAtIndex(D, ii);
+            double eta = cur.getAtIndex(D, ie);
+            double lapV = (((cur.getAtIndex(D, iv - 1) + cur.getAtIndex(D, iv + 1))
+                + (cur.getAtIndex(D, iv - rowStride) + cur.getAtIndex(D, iv + rowStride))) - 4.0 * cv) * inv;
+            double lapI = (((cur.getAtIndex(D, ii - 1) + cur.getAtIndex(D, ii + 1))
+                + (cur.getAtIndex(D, ii - rowStride) + cur.getAtIndex(D, ii + rowStride))) - 4.0 * ci) * inv;
+            double em1 = eta - 1.0;
+            double h = em1 * em1;
+            double j = eta * eta;
+            double rest = (1.0 - cv) - ci;
+            double lr = Math.log(Math.max(rest, eps));
+            double dfv = ev + kt * (Math.log(Math.max(cv, eps)) - lr);
+            double dfi = ei + kt * (Math.log(Math.max(ci, eps)) - lr);
+            if (voidMask && rest < eps) {
+                dfv = 0.0;
+                dfi = 0.0;
+            }
+            muRows.setAtIndex(D, slotV + c, (h * dfv + j * (2.0 * (cv - 1.0))) - kv * lapV);
+            muRows.setAtIndex(D, slotI + c, (h * dfi + j * (2.0 * ci)) - ki * lapI);
+        }
+    }
+
+    /** The update of row u, columns [from, colFrom + nx), from mu rows u-1, u, u+1. */
+    static void nanovoidUpdateRow(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride,
+                                  long rowStride, int u, int from, int colFrom, int nx, double[] p,
+                                  boolean conservative, boolean voidMask, boolean clamp) {
+        final double dt = p[Nanovoid.DT];
+        final double ev = p[Nanovoid.EV];
+        final double ei = p[Nanovoid.EI];
+        final double kt = p[Nanovoid.KT];
+        final double ke = p[Nanovoid.KE];
+        final double rb = p[Nanovoid.R_BULK];
+        final double rs = p[Nanovoid.R_SURF];
+        final double mv = p[Nanovoid.DV] / kt;
+        final double mi = p[Nanovoid.DI] / kt;
+        final double mob = p[Nanovoid.L];
+        final double inv = p[Nanovoid.INV_DX2];
+        final double halfInv = 0.5 * inv;
+        final double eps = Nanovoid.EPS;
+        final long row = u * rowStride;
+        final long vUp = Math.floorMod(u - 1, 3) * rowStride;
+        final long vMid = Math.floorMod(u, 3) * rowStride;
+        final long vDown = Math.floorMod(u + 1, 3) * rowStride;
+        final long iUp = vUp + 3 * rowStride;
+        final long iMid = vMid + 3 * rowStride;
+        final long iDown = vDown + 3 * rowStride;
+        for (int c = from; c < colFrom + nx; c++) {
+            long iv = row + c;
+            long ii = planeStride + iv;
+            long ie = 2 * planeStride + iv;
+            double cv = cur.getAtIndex(D, iv);
+            double ci = cur.getAtIndex(D, ii);
+            double eta = cur.getAtIndex(D, ie);
+            double muV = muRows.getAtIndex(D, vMid + c);
+            double muVw = muRows.getAtIndex(D, vMid + c - 1);
+            double muVe = muRows.getAtIndex(D, vMid + c + 1);
+            double muVn = muRows.getAtIndex(D, vUp + c);
+            double muVs = muRows.getAtIndex(D, vDown + c);
+            double muI = muRows.getAtIndex(D, iMid + c);
+            double muIw = muRows.getAtIndex(D, iMid + c - 1);
+            double muIe = muRows.getAtIndex(D, iMid + c + 1);
+            double muIn = muRows.getAtIndex(D, iUp + c);
+            double muIs = muRows.getAtIndex(D, iDown + c);
+            double divV;
+            double divI;
+            if (conservative) {
+                double mc = mv * cv;
+                double mw = mv * cur.getAtIndex(D, iv - 1);
+                double me = mv * cur.getAtIndex(D, iv + 1);
+                double mn = mv * cur.getAtIndex(D, iv - rowStride);
+                double ms = mv * cur.getAtIndex(D, iv + rowStride);
+                divV = ((((mc + me) * (muVe - muV)) - ((mw + mc) * (muV - muVw)))
+                    + (((mc + ms) * (muVs - muV)) - ((mn + mc) * (muV - muVn)))) * halfInv;
+                double nc = mi * ci;
+                double nw = mi * cur.getAtIndex(D, ii - 1);
+                double ne = mi * cur.getAtIndex(D, ii + 1);
+                double nn = mi * cur.getAtIndex(D, ii - rowStride);
+                double ns = mi * cur.getAtIndex(D, ii + rowStride);
+                divI = ((((nc + ne) * (muIe - muI)) - ((nw + nc) * (muI - muIw)))
+                    + (((nc + ns) * (muIs - muI)) - ((nn + nc) * (muI - muIn)))) * halfInv;
+            } else {
+                divV = (mv * cv) * ((((muVw + muVe) + (muVn + muVs)) - 4.0 * muV) * inv);
+                divI = (mi * ci) * ((((muIw + muIe) + (muIn + muIs)) - 4.0 * muI) * inv);
+            }
+            double rec = ((rb + rs * (eta * eta)) * cv) * ci;
+            double lapE = (((cur.getAtIndex(D, ie - 1) + cur.getAtIndex(D, ie + 1))
+                + (cur.getAtIndex(D, ie - rowStride) + cur.getAtIndex(D, ie + rowStride))) - 4.0 * eta) * inv;
+            double rest = (1.0 - cv) - ci;
+            double lr = Math.log(Math.max(rest, eps));
+            double fs = (ev * cv + ei * ci) + kt * ((cv * Math.log(Math.max(cv, eps))
+                + ci * Math.log(Math.max(ci, eps))) + rest * lr);
+            if (voidMask && rest < eps) {
+                fs = 0.0;
+            }
+            double cvm1 = cv - 1.0;
+            double fv = cvm1 * cvm1 + ci * ci;
+            double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - ke * lapE);
+            double nv = cv + dt * (divV - rec);
+            double ni = ci + dt * (divI - rec);
+            double ne = eta + dt * dEta;
+            nv = Math.abs(nv) < FLUSH_BELOW ? 0.0 : nv;
+            ni = Math.abs(ni) < FLUSH_BELOW ? 0.0 : ni;
+            ne = Math.abs(ne) < FLUSH_BELOW ? 0.0 : ne;
+            if (clamp) {
+                nv = Math.min(Math.max(nv, 0.0), 1.0);
+                ni = Math.min(Math.max(ni, 0.0), 1.0);
+                ne = Math.min(Math.max(ne, 0.0), 1.0);
+            }
+            next.setAtIndex(D, iv, nv);
+            next.setAtIndex(D, ii, ni);
+            next.setAtIndex(D, ie, ne);
+        }
+    }
 }

@@ -62,4 +62,63 @@ public interface StencilKernels {
     void cahnHilliardRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
                           int rowFrom, int rowTo, int colFrom, int nx, double mdt, double kappa, double rho,
                           double ca, double cb, double invDx2);
+
+    /** Indices into the parameter array of {@link #nanovoidRows}. */
+    final class Nanovoid {
+        /** Time step. */
+        public static final int DT = 0;
+        /** Vacancy formation energy Ev. */
+        public static final int EV = 1;
+        /** Interstitial formation energy Ei. */
+        public static final int EI = 2;
+        /** kT. */
+        public static final int KT = 3;
+        /** Gradient coefficient of c_v. */
+        public static final int KV = 4;
+        /** Gradient coefficient of c_i. */
+        public static final int KI = 5;
+        /** Gradient coefficient of eta. */
+        public static final int KE = 6;
+        /** Bulk recombination rate. */
+        public static final int R_BULK = 7;
+        /** Surface recombination rate (times eta^2). */
+        public static final int R_SURF = 8;
+        /** Vacancy diffusivity (mobility D c / kT). */
+        public static final int DV = 9;
+        /** Interstitial diffusivity. */
+        public static final int DI = 10;
+        /** Allen-Cahn mobility of eta. */
+        public static final int L = 11;
+        /** 1 / dx^2. */
+        public static final int INV_DX2 = 12;
+        /** Length of the array. */
+        public static final int COUNT = 13;
+        /** Floor of the masked logarithm, and the void-interior threshold on 1 - c_v - c_i. */
+        public static final double EPS = 1e-6;
+
+        private Nanovoid() {
+        }
+    }
+
+    /**
+     * One explicit-Euler step of the nanovoid model (physics.md 2.3) for rows {@code [rowFrom, rowTo)};
+     * planes 0, 1, 2 are c_v, c_i, eta. With {@code rest = 1 - c_v - c_i}, {@code ln u = log(max(u, EPS))}:
+     * <pre>
+     *   df_s/dc_v = Ev + kT (ln c_v - ln rest),  df_s/dc_i = Ei + kT (ln c_i - ln rest)   (0 where rest < EPS, if voidMask)
+     *   mu_v = h df_s/dc_v + j 2 (c_v - 1) - kv lap c_v,   mu_i = h df_s/dc_i + j 2 c_i - ki lap c_i,  h = (eta-1)^2, j = eta^2
+     *   literal:      c_v' = c_v + dt ( (Dv/kT) c_v lap mu_v - R )
+     *   conservative: c_v' = c_v + dt ( div((Dv/kT) c_v grad mu_v) - R ),  face mobility = mean of the two cells
+     *   R = (R_bulk + R_surf eta^2) c_v c_i
+     *   eta' = eta + dt ( -L ( 2 (eta-1) f_s + 2 eta f_v - ke lap eta ) ),  f_v = (c_v-1)^2 + c_i^2
+     * </pre>
+     * then the flush to zero and, if {@code clamp}, a clamp of all three fields to [0, 1]. mu is computed
+     * into rolling three-row buffers as in {@link #cahnHilliardRows}. The SIMD logarithm may differ from
+     * {@link Math#log} in the last bit, so this kernel agrees with its scalar twin to ~1e-13, not bitwise.
+     *
+     * @param muRows scratch of at least {@code 6 * rowStride} doubles, private to the calling thread
+     * @param p      parameters indexed by {@link Nanovoid}
+     */
+    void nanovoidRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride, long rowStride,
+                      int rowFrom, int rowTo, int colFrom, int nx, double[] p, boolean conservative,
+                      boolean voidMask, boolean clamp);
 }

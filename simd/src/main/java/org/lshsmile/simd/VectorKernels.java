@@ -182,4 +182,181 @@ final class VectorKernels implements StencilKernels {
             ScalarKernels.chUpdateRow(cur, next, muRows, rowStride, u, c, colFrom, nx, mdt, invDx2);
         }
     }
+
+    @Override
+    public void nanovoidRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride,
+                             long rowStride, int rowFrom, int rowTo, int colFrom, int nx, double[] p,
+                             boolean conservative, boolean voidMask, boolean clamp) {
+        final int muFrom = colFrom - 1;
+        final int muBound = muFrom + S.loopBound(nx + 2);
+        final int bound = colFrom + S.loopBound(nx);
+        for (int r = rowFrom - 1; r <= rowTo; r++) {
+            int c = nanovoidMuVectors(cur, muRows, planeStride, rowStride, r, muFrom, muBound, p, voidMask);
+            ScalarKernels.nanovoidMuRow(cur, muRows, planeStride, rowStride, r, c, colFrom, nx, p, voidMask);
+            if (r >= rowFrom + 1) {
+                c = nanovoidUpdateVectors(cur, next, muRows, planeStride, rowStride, r - 1, colFrom, bound, p,
+                    conservative, voidMask, clamp);
+                ScalarKernels.nanovoidUpdateRow(cur, next, muRows, planeStride, rowStride, r - 1, c, colFrom, nx, p,
+                    conservative, voidMask, clamp);
+            }
+        }
+    }
+
+    private static DoubleVector lap(MemorySegment m, long i, long rowStride, DoubleVector ctr, DoubleVector four,
+                                    DoubleVector inv) {
+        return load(m, i - 1).add(load(m, i + 1)).add(load(m, i - rowStride).add(load(m, i + rowStride)))
+            .sub(four.mul(ctr)).mul(inv);
+    }
+
+    private static DoubleVector maskedLog(DoubleVector u, DoubleVector eps) {
+        return u.max(eps).lanewise(VectorOperators.LOG);
+    }
+
+    /** Vector part of ScalarKernels.nanovoidMuRow; returns the first column left for the scalar tail. */
+    private static int nanovoidMuVectors(MemorySegment cur, MemorySegment muRows, long planeStride, long rowStride,
+                                         int r, int from, int bound, double[] p, boolean voidMask) {
+        final DoubleVector vEv = DoubleVector.broadcast(S, p[Nanovoid.EV]);
+        final DoubleVector vEi = DoubleVector.broadcast(S, p[Nanovoid.EI]);
+        final DoubleVector vKt = DoubleVector.broadcast(S, p[Nanovoid.KT]);
+        final DoubleVector vKv = DoubleVector.broadcast(S, p[Nanovoid.KV]);
+        final DoubleVector vKi = DoubleVector.broadcast(S, p[Nanovoid.KI]);
+        final DoubleVector vInv = DoubleVector.broadcast(S, p[Nanovoid.INV_DX2]);
+        final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
+        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vZero = DoubleVector.zero(S);
+        final long row = r * rowStride;
+        final long slotV = Math.floorMod(r, 3) * rowStride;
+        final long slotI = (3 + Math.floorMod(r, 3)) * rowStride;
+        int c = from;
+        for (; c < bound; c += LANES) {
+            long iv = row + c;
+            long ii = planeStride + iv;
+            DoubleVector cv = load(cur, iv);
+            DoubleVector ci = load(cur, ii);
+            DoubleVector eta = load(cur, 2 * planeStride + iv);
+            DoubleVector lapV = lap(cur, iv, rowStride, cv, vFour, vInv);
+            DoubleVector lapI = lap(cur, ii, rowStride, ci, vFour, vInv);
+            DoubleVector em1 = eta.sub(vOne);
+            DoubleVector h = em1.mul(em1);
+            DoubleVector j = eta.mul(eta);
+            DoubleVector rest = vOne.sub(cv).sub(ci);
+            DoubleVector lr = maskedLog(rest, vEps);
+            DoubleVector dfv = vEv.add(vKt.mul(maskedLog(cv, vEps).sub(lr)));
+            DoubleVector dfi = vEi.add(vKt.mul(maskedLog(ci, vEps).sub(lr)));
+            if (voidMask) {
+                VectorMask<Double> inVoid = rest.compare(VectorOperators.LT, vEps);
+                dfv = dfv.blend(vZero, inVoid);
+                dfi = dfi.blend(vZero, inVoid);
+            }
+            h.mul(dfv).add(j.mul(vTwo.mul(cv.sub(vOne)))).sub(vKv.mul(lapV))
+                .intoMemorySegment(muRows, (slotV + c) << 3, LE);
+            h.mul(dfi).add(j.mul(vTwo.mul(ci))).sub(vKi.mul(lapI))
+                .intoMemorySegment(muRows, (slotI + c) << 3, LE);
+        }
+        return c;
+    }
+
+    /** Vector part of ScalarKernels.nanovoidUpdateRow; returns the first column left for the scalar tail. */
+    private static int nanovoidUpdateVectors(MemorySegment cur, MemorySegment next, MemorySegment muRows,
+                                             long planeStride, long rowStride, int u, int from, int bound, double[] p,
+                                             boolean conservative, boolean voidMask, boolean clamp) {
+        final double kt = p[Nanovoid.KT];
+        final DoubleVector vDt = DoubleVector.broadcast(S, p[Nanovoid.DT]);
+        final DoubleVector vEv = DoubleVector.broadcast(S, p[Nanovoid.EV]);
+        final DoubleVector vEi = DoubleVector.broadcast(S, p[Nanovoid.EI]);
+        final DoubleVector vKt = DoubleVector.broadcast(S, kt);
+        final DoubleVector vKe = DoubleVector.broadcast(S, p[Nanovoid.KE]);
+        final DoubleVector vRb = DoubleVector.broadcast(S, p[Nanovoid.R_BULK]);
+        final DoubleVector vRs = DoubleVector.broadcast(S, p[Nanovoid.R_SURF]);
+        final DoubleVector vMv = DoubleVector.broadcast(S, p[Nanovoid.DV] / kt);
+        final DoubleVector vMi = DoubleVector.broadcast(S, p[Nanovoid.DI] / kt);
+        final DoubleVector vNegL = DoubleVector.broadcast(S, -p[Nanovoid.L]);
+        final DoubleVector vInv = DoubleVector.broadcast(S, p[Nanovoid.INV_DX2]);
+        final DoubleVector vHalfInv = DoubleVector.broadcast(S, 0.5 * p[Nanovoid.INV_DX2]);
+        final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
+        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vZero = DoubleVector.zero(S);
+        final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
+        final long row = u * rowStride;
+        final long vUp = Math.floorMod(u - 1, 3) * rowStride;
+        final long vMid = Math.floorMod(u, 3) * rowStride;
+        final long vDown = Math.floorMod(u + 1, 3) * rowStride;
+        final long iUp = vUp + 3 * rowStride;
+        final long iMid = vMid + 3 * rowStride;
+        final long iDown = vDown + 3 * rowStride;
+        int c = from;
+        for (; c < bound; c += LANES) {
+            long iv = row + c;
+            long ii = planeStride + iv;
+            long ie = 2 * planeStride + iv;
+            DoubleVector cv = load(cur, iv);
+            DoubleVector ci = load(cur, ii);
+            DoubleVector eta = load(cur, ie);
+            DoubleVector muV = load(muRows, vMid + c);
+            DoubleVector muI = load(muRows, iMid + c);
+            DoubleVector divV;
+            DoubleVector divI;
+            if (conservative) {
+                divV = flux(cur, iv, rowStride, cv, vMv, muRows, vMid + c, vUp + c, vDown + c, muV, vHalfInv);
+                divI = flux(cur, ii, rowStride, ci, vMi, muRows, iMid + c, iUp + c, iDown + c, muI, vHalfInv);
+            } else {
+                DoubleVector lapMuV = load(muRows, vMid + c - 1).add(load(muRows, vMid + c + 1))
+                    .add(load(muRows, vUp + c).add(load(muRows, vDown + c))).sub(vFour.mul(muV)).mul(vInv);
+                DoubleVector lapMuI = load(muRows, iMid + c - 1).add(load(muRows, iMid + c + 1))
+                    .add(load(muRows, iUp + c).add(load(muRows, iDown + c))).sub(vFour.mul(muI)).mul(vInv);
+                divV = vMv.mul(cv).mul(lapMuV);
+                divI = vMi.mul(ci).mul(lapMuI);
+            }
+            DoubleVector rec = vRb.add(vRs.mul(eta.mul(eta))).mul(cv).mul(ci);
+            DoubleVector lapE = lap(cur, ie, rowStride, eta, vFour, vInv);
+            DoubleVector rest = vOne.sub(cv).sub(ci);
+            DoubleVector lr = maskedLog(rest, vEps);
+            DoubleVector fs = vEv.mul(cv).add(vEi.mul(ci)).add(vKt.mul(
+                cv.mul(maskedLog(cv, vEps)).add(ci.mul(maskedLog(ci, vEps))).add(rest.mul(lr))));
+            if (voidMask) {
+                fs = fs.blend(vZero, rest.compare(VectorOperators.LT, vEps));
+            }
+            DoubleVector cvm1 = cv.sub(vOne);
+            DoubleVector fv = cvm1.mul(cvm1).add(ci.mul(ci));
+            DoubleVector dEta = vNegL.mul(vTwo.mul(eta.sub(vOne)).mul(fs).add(vTwo.mul(eta).mul(fv))
+                .sub(vKe.mul(lapE)));
+            DoubleVector nv = cv.add(vDt.mul(divV.sub(rec)));
+            DoubleVector ni = ci.add(vDt.mul(divI.sub(rec)));
+            DoubleVector ne = eta.add(vDt.mul(dEta));
+            nv = nv.blend(vZero, nv.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
+            ni = ni.blend(vZero, ni.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
+            ne = ne.blend(vZero, ne.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
+            if (clamp) {
+                nv = nv.max(vZero).min(vOne);
+                ni = ni.max(vZero).min(vOne);
+                ne = ne.max(vZero).min(vOne);
+            }
+            nv.intoMemorySegment(next, iv << 3, LE);
+            ni.intoMemorySegment(next, ii << 3, LE);
+            ne.intoMemorySegment(next, ie << 3, LE);
+        }
+        return c;
+    }
+
+    /** Flux-form divergence with face mobilities (M_c + M_n) / 2, same order as the scalar twin. */
+    private static DoubleVector flux(MemorySegment cur, long i, long rowStride, DoubleVector c, DoubleVector m,
+                                     MemorySegment mu, long mid, long up, long down, DoubleVector muC,
+                                     DoubleVector halfInv) {
+        DoubleVector mc = m.mul(c);
+        DoubleVector mw = m.mul(load(cur, i - 1));
+        DoubleVector me = m.mul(load(cur, i + 1));
+        DoubleVector mn = m.mul(load(cur, i - rowStride));
+        DoubleVector ms = m.mul(load(cur, i + rowStride));
+        DoubleVector muW = load(mu, mid - 1);
+        DoubleVector muE = load(mu, mid + 1);
+        DoubleVector muN = load(mu, up);
+        DoubleVector muS = load(mu, down);
+        DoubleVector x = mc.add(me).mul(muE.sub(muC)).sub(mw.add(mc).mul(muC.sub(muW)));
+        DoubleVector y = mc.add(ms).mul(muS.sub(muC)).sub(mn.add(mc).mul(muC.sub(muN)));
+        return x.add(y).mul(halfInv);
+    }
 }

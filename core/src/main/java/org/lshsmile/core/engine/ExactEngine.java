@@ -2,8 +2,6 @@ package org.lshsmile.core.engine;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.model.Model;
@@ -13,8 +11,9 @@ import org.lshsmile.simd.StencilKernels;
  * Dense explicit Euler: every cell every step, row bands in parallel. Each cell's new value depends
  * only on the old state, so the result is bitwise identical for any thread count.
  *
- * <p>Threads are started per {@link #step(int)} call and meet at a barrier between steps; the barrier
- * action (run by one thread) swaps the buffers and refreshes the halo.
+ * <p>Threads are started per {@link #step(int)} call (the caller's thread takes band 0) and meet at a
+ * spinning {@link StepBarrier} between steps; the barrier action (run by one thread) swaps the buffers
+ * and refreshes the halo.
  */
 public final class ExactEngine implements Engine {
 
@@ -95,7 +94,7 @@ public final class ExactEngine implements Engine {
     }
 
     private void runParallel(int n) {
-        CyclicBarrier barrier = new CyclicBarrier(threads, () -> {
+        StepBarrier barrier = new StepBarrier(threads, () -> {
             grid.swap();
             grid.refreshHalo();
         });
@@ -121,20 +120,15 @@ public final class ExactEngine implements Engine {
         }
     }
 
-    private void runBand(int band, int n, CyclicBarrier barrier, AtomicReference<Throwable> failure) {
+    private void runBand(int band, int n, StepBarrier barrier, AtomicReference<Throwable> failure) {
         try {
             for (int s = 0; s < n; s++) {
                 model.stepRows(kernels, grid, dt, bandStart[band], bandStart[band + 1], scratch[band]);
                 barrier.await();
             }
-        } catch (BrokenBarrierException e) {
-            failure.compareAndSet(null, e);
-        } catch (InterruptedException e) {
-            failure.compareAndSet(null, e);
-            barrier.reset();
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e);
-            barrier.reset();
+            barrier.breakBarrier();
         }
     }
 

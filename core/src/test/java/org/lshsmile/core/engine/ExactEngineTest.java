@@ -170,6 +170,33 @@ class ExactEngineTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aFailingBandStopsTheRunWithoutHanging() {
+        GrainGrowth real = Preset.DEFAULT.grainGrowth(2, false);
+        org.lshsmile.core.model.Model failing = new org.lshsmile.core.model.Model() {
+            @Override public String name() { return "failing"; }
+            @Override public int fields() { return 2; }
+            @Override public String fieldName(int f) { return real.fieldName(f); }
+            @Override public java.util.Map<String, Double> parameters() { return real.parameters(); }
+            @Override public double stableDt(double dx) { return real.stableDt(dx); }
+            @Override public long scratchDoubles(Grid g) { return real.scratchDoubles(g); }
+            @Override public double freeEnergy(Grid g) { return real.freeEnergy(g); }
+            @Override public void stepRows(StencilKernels k, Grid g, double dt, int from, int to,
+                                           java.lang.foreign.MemorySegment scratch) {
+                if (from > g.rowStart()) {
+                    throw new ArithmeticException("band failure");
+                }
+                real.stepRows(k, g, dt, from, to, scratch);
+            }
+        };
+        try (Grid g = new Grid(2, 64, 64, 0.5, Boundary.PERIODIC);
+             ExactEngine e = new ExactEngine(failing, g, 0.01, Kernels.scalar(), 2)) {
+            IllegalStateException x = assertThrows(IllegalStateException.class, () -> e.step(10));
+            assertTrue(x.getCause() instanceof ArithmeticException, "root cause kept: " + x.getCause());
+        }
+    }
+
+    @Test
     void stableDtMatchesPhysicsTable() {
         // physics.md 1.4: L=5, kappa=0.1 -> 0.143 at dx=1 and 0.077 at dx=0.5
         assertEquals(0.143, Preset.PAPER.grainGrowth(3, false).stableDt(1.0), 5e-4);

@@ -1,0 +1,292 @@
+package org.lshsmile.core.model;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.lshsmile.core.grid.Grid;
+import org.lshsmile.simd.StencilKernels;
+
+/**
+ * Nanovoid evolution under irradiation (Millett et al. 2011, as the Xue group's code uses it;
+ * physics.md section 2): fields c_v, c_i, eta; free energy
+ * {@code h(eta) f_s + j(eta) f_v + kv/2 |grad c_v|^2 + ki/2 |grad c_i|^2 + ke/2 |grad eta|^2} with
+ * {@code h = (eta-1)^2}, {@code j = eta^2}, concentration-dependent mobilities {@code D c / kT},
+ * recombination {@code (R_bulk + R_surf eta^2) c_v c_i}, and an Allen-Cahn equation for eta. The
+ * update is {@link StencilKernels#nanovoidRows}.
+ *
+ * <p>Two forms: {@link Form#LITERAL} ({@code M lap mu}, the paper's printed form) and
+ * {@link Form#CONSERVATIVE} (flux form with face mobilities, which conserves c_v and c_i when
+ * recombination is off and no clamp acts). The clamp of all fields to [0, 1] is on by default and is
+ * load-bearing: with these parameters eta's energy is concave in the matrix and eta diverges without it.
+ * Cascade sources and thermal noise are not implemented yet (both are off in every run here).
+ */
+public final class Nanovoid implements Model {
+
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final String[] NAMES = {"Ev", "Ei", "kT", "kv", "ki", "ke", "R_bulk", "R_surf", "Dv", "Di", "L"};
+    private static final int[] SLOTS = {StencilKernels.Nanovoid.EV, StencilKernels.Nanovoid.EI,
+        StencilKernels.Nanovoid.KT, StencilKernels.Nanovoid.KV, StencilKernels.Nanovoid.KI,
+        StencilKernels.Nanovoid.KE, StencilKernels.Nanovoid.R_BULK, StencilKernels.Nanovoid.R_SURF,
+        StencilKernels.Nanovoid.DV, StencilKernels.Nanovoid.DI, StencilKernels.Nanovoid.L};
+
+    /** How the concentration equations are discretised. */
+    public enum Form {
+        /** {@code M(c) * lap(mu)}: the paper's form; does not conserve c. */
+        LITERAL,
+        /** {@code div(M grad mu)} with face mobility (M_a + M_b)/2: conserves c. */
+        CONSERVATIVE;
+
+        /** Parses {@code literal} or {@code conservative}. */
+        public static Form parse(String s) {
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "literal" -> LITERAL;
+                case "conservative" -> CONSERVATIVE;
+                default -> throw new IllegalArgumentException("unknown form '" + s + "': use literal or conservative");
+            };
+        }
+    }
+
+    private final double[] values;
+    private final Form form;
+    private final boolean voidMask;
+    private final boolean clamp;
+
+    private Nanovoid(double[] values, Form form, boolean voidMask, boolean clamp) {
+        for (int k = 0; k < NAMES.length; k++) {
+            double v = values[k];
+            String n = NAMES[k];
+            // formation energies may have any sign; rates may be 0 (recombination off); the rest must be > 0
+            boolean ok = n.startsWith("E") ? Double.isFinite(v)
+                : n.startsWith("R_") ? v >= 0 && Double.isFinite(v) : v > 0 && Double.isFinite(v);
+            if (!ok) {
+                throw new IllegalArgumentException("parameter " + n + " must be "
+                    + (n.startsWith("E") ? "finite" : n.startsWith("R_") ? "non-negative and finite" : "positive and finite")
+                    + ", got " + v);
+            }
+        }
+        this.values = values.clone();
+        this.form = form;
+        this.voidMask = voidMask;
+        this.clamp = clamp;
+    }
+
+    /**
+     * The Xue group's dimensionless parameters (physics.md 2.4): Ev = Ei = 8, kT = 5, kv = ki = ke = 1,
+     * R_bulk = 5, R_surf = 10, Dv = Di = 1, L = 1; void mask on, clamp on.
+     */
+    public static Nanovoid standard(Form form) {
+        return new Nanovoid(new double[] {8, 8, 5, 1, 1, 1, 5, 10, 1, 1, 1}, form, true, true);
+    }
+
+    /** A copy with one parameter changed (names: Ev, Ei, kT, kv, ki, ke, R_bulk, R_surf, Dv, Di, L). */
+    public Nanovoid with(String name, double value) {
+        for (int k = 0; k < NAMES.length; k++) {
+            if (NAMES[k].equals(name.trim())) {
+                double[] v = values.clone();
+                v[k] = value;
+                return new Nanovoid(v, form, voidMask, clamp);
+            }
+        }
+        throw new IllegalArgumentException("unknown nanovoid parameter '" + name + "': use " + String.join(", ", NAMES));
+    }
+
+    /** A copy with the form, void-interior mask and clamp set. */
+    public Nanovoid with(Form newForm, boolean newVoidMask, boolean newClamp) {
+        return new Nanovoid(values, newForm, newVoidMask, newClamp);
+    }
+
+    /** The discretisation form. */
+    public Form form() {
+        return form;
+    }
+
+    /** Whether fields are clamped to [0, 1]. */
+    public boolean clamp() {
+        return clamp;
+    }
+
+    /** Parameter by name. */
+    public double get(String name) {
+        for (int k = 0; k < NAMES.length; k++) {
+            if (NAMES[k].equals(name)) {
+                return values[k];
+            }
+        }
+        throw new IllegalArgumentException("unknown nanovoid parameter '" + name + "'");
+    }
+
+    @Override
+    public String name() {
+        return "nanovoid";
+    }
+
+    @Override
+    public int fields() {
+        return 3;
+    }
+
+    @Override
+    public String fieldName(int f) {
+        return switch (f) {
+            case 0 -> "c_v";
+            case 1 -> "c_i";
+            case 2 -> "eta";
+            default -> throw new IndexOutOfBoundsException("nanovoid has 3 fields, asked for " + f);
+        };
+    }
+
+    @Override
+    public Map<String, Double> parameters() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k = 0; k < NAMES.length; k++) {
+            m.put(NAMES[k], values[k]);
+        }
+        return m;
+    }
+
+    /**
+     * physics.md 2.7: the Cahn-Hilliard part {@code 2 / ((D/kT) (64 kappa/dx^4 + 16/dx^2))} (mobility at
+     * most D/kT, the log curvature tamed by M = D c / kT) and the Allen-Cahn part
+     * {@code 2 / (L (8 ke/dx^2 + 2))}; 0.125 for the standard parameters at dx = 1.
+     */
+    @Override
+    public double stableDt(double dx) {
+        double d2 = dx * dx;
+        double mobility = Math.max(get("Dv"), get("Di")) / get("kT");
+        double kappa = Math.max(get("kv"), get("ki"));
+        double ch = 2.0 / (mobility * (64.0 * kappa / (d2 * d2) + 16.0 / d2));
+        double ac = 2.0 / (get("L") * (8.0 * get("ke") / d2 + 2.0));
+        return Math.min(ch, ac);
+    }
+
+    @Override
+    public long scratchDoubles(Grid grid) {
+        return 6 * grid.rowStride();
+    }
+
+    private double[] kernelParams(double dt, double dx) {
+        double[] p = new double[StencilKernels.Nanovoid.COUNT];
+        for (int k = 0; k < NAMES.length; k++) {
+            p[SLOTS[k]] = values[k];
+        }
+        p[StencilKernels.Nanovoid.DT] = dt;
+        p[StencilKernels.Nanovoid.INV_DX2] = 1.0 / (dx * dx);
+        return p;
+    }
+
+    @Override
+    public void stepRows(StencilKernels kernels, Grid grid, double dt, int rowFrom, int rowTo, MemorySegment scratch) {
+        kernels.nanovoidRows(grid.current(), grid.next(), scratch, grid.planeStride(), grid.rowStride(), rowFrom,
+            rowTo, grid.colStart(), grid.nx(), kernelParams(dt, grid.dx()), form == Form.CONSERVATIVE, voidMask, clamp);
+    }
+
+    /** Forward-difference gradients, masked logarithms and the void-interior mask, as in the update. */
+    @Override
+    public double freeEnergy(Grid grid) {
+        grid.refreshHalo();
+        MemorySegment s = grid.current();
+        long rs = grid.rowStride();
+        long ps = grid.planeStride();
+        double inv = 1.0 / (grid.dx() * grid.dx());
+        double ev = get("Ev");
+        double ei = get("Ei");
+        double kt = get("kT");
+        double[] kappa = {get("kv"), get("ki"), get("ke")};
+        double eps = StencilKernels.Nanovoid.EPS;
+        double total = 0;
+        for (int y = 0; y < grid.ny(); y++) {
+            double row = 0;
+            for (int x = 0; x < grid.nx(); x++) {
+                long i = grid.index(0, y, x);
+                double cv = s.getAtIndex(D, i);
+                double ci = s.getAtIndex(D, i + ps);
+                double eta = s.getAtIndex(D, i + 2 * ps);
+                double rest = 1.0 - cv - ci;
+                double fs = ev * cv + ei * ci + kt * (cv * Math.log(Math.max(cv, eps))
+                    + ci * Math.log(Math.max(ci, eps)) + rest * Math.log(Math.max(rest, eps)));
+                if (voidMask && rest < eps) {
+                    fs = 0;
+                }
+                double fv = (cv - 1) * (cv - 1) + ci * ci;
+                double e = (eta - 1) * (eta - 1) * fs + eta * eta * fv;
+                for (int f = 0; f < 3; f++) {
+                    long k = i + f * ps;
+                    double u = s.getAtIndex(D, k);
+                    double gx = s.getAtIndex(D, k + 1) - u;
+                    double gy = s.getAtIndex(D, k + rs) - u;
+                    e += 0.5 * kappa[f] * (gx * gx + gy * gy) * inv;
+                }
+                row += e;
+            }
+            total += row;
+        }
+        return total * grid.dx() * grid.dx();
+    }
+
+    @Override
+    public String toString() {
+        return "nanovoid " + form.name().toLowerCase(Locale.ROOT) + " " + parameters() + " voidMask=" + voidMask
+            + " clamp=" + clamp;
+    }
+
+    /**
+     * Initial states of physics.md 2.6 as (3, ny, nx) C-order arrays, positions and radii in cells scaled
+     * from the 128 x 128 originals, a cell inside a void when its squared distance to the centre is
+     * strictly below r^2 (as the group's code does): {@code v0} one void of radius 7 at the centre (inside c_v = 1, eta = 1,
+     * c_i = 6.9e-4; outside c_v = 0.122, c_i = 6.9e-4, eta = 0); {@code v1} one void of radius 10 at the
+     * centre, outside c_v = 0.069, c_i = 0.122, eta = 0.1; {@code v2} voids of radius 20 at (32, 32) and 10
+     * at (96, 96), inside c_v = 1, c_i = 0, eta = 1, outside c_v = 0.069, c_i = 0.122, eta = 0.
+     */
+    public static double[] initialState(String name, int ny, int nx) {
+        double scale = Math.min(ny, nx) / 128.0;
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        double[][] voids;
+        double[] out;
+        double[] in;
+        switch (n) {
+            case "v0" -> {
+                voids = new double[][] {{ny / 2.0, nx / 2.0, 7 * scale}};
+                out = new double[] {0.122, 6.9e-4, 0};
+                in = new double[] {1, 6.9e-4, 1};
+            }
+            case "v1" -> {
+                voids = new double[][] {{ny / 2.0, nx / 2.0, 10 * scale}};
+                out = new double[] {0.069, 0.122, 0.1};
+                in = new double[] {1, 0, 1};
+            }
+            case "v2" -> {
+                voids = new double[][] {{32 * scale, 32 * scale, 20 * scale}, {96 * scale, 96 * scale, 10 * scale}};
+                out = new double[] {0.069, 0.122, 0};
+                in = new double[] {1, 0, 1};
+            }
+            default -> throw new IllegalArgumentException("unknown nanovoid initial state '" + name + "': use v0, v1 or v2");
+        }
+        return voids(ny, nx, voids, in, out);
+    }
+
+    /**
+     * Circular voids {@code {centreY, centreX, radius}} (cells) with field values {@code inside} and
+     * {@code outside} ({c_v, c_i, eta}), as a (3, ny, nx) C-order array.
+     */
+    public static double[] voids(int ny, int nx, double[][] voids, double[] inside, double[] outside) {
+        double[] v = new double[3 * ny * nx];
+        int plane = ny * nx;
+        for (int y = 0; y < ny; y++) {
+            for (int x = 0; x < nx; x++) {
+                boolean hit = false;
+                for (double[] c : voids) {
+                    double dy = y - c[0];
+                    double dx = x - c[1];
+                    hit |= dy * dy + dx * dx < c[2] * c[2];
+                }
+                double[] src = hit ? inside : outside;
+                for (int f = 0; f < 3; f++) {
+                    v[f * plane + y * nx + x] = src[f];
+                }
+            }
+        }
+        return v;
+    }
+}
