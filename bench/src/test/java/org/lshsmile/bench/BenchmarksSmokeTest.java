@@ -1,0 +1,95 @@
+package org.lshsmile.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * Runs each benchmark's setup, one invocation and teardown directly (no JMH), so a broken benchmark fails
+ * the build instead of a benchmark run.
+ */
+class BenchmarksSmokeTest {
+
+    @ParameterizedTest
+    @CsvSource({"scalar, 1", "simd, 2"})
+    void grainGrowthStepRunsAndChecksItself(String kernels, int threads) {
+        GrainGrowthStepBenchmark b = new GrainGrowthStepBenchmark();
+        b.shape = "128:3";
+        b.kernels = kernels;
+        b.threads = threads;
+        try {
+            b.setupTrial();
+            assertTrue(b.verified(), "the trial setup must run the scalar-vs-SIMD self-check");
+            b.resetState();
+            assertFalse(b.stateChanged(), "the iteration setup restores the initial state");
+            double probe = b.step();
+            assertTrue(Double.isFinite(probe));
+            assertTrue(b.stateChanged(), "one invocation must change the state");
+            b.checkFinite();
+            b.resetState();
+            assertFalse(b.stateChanged());
+        } finally {
+            b.tearDownTrial();
+        }
+    }
+
+    @Test
+    void everyShapeParamDividesTheElementStepsPerInvocation() throws NoSuchFieldException {
+        String[] shapes = GrainGrowthStepBenchmark.class.getField("shape")
+            .getAnnotation(Param.class).value();
+        for (String s : shapes) {
+            int[] sq = GrainGrowthStepBenchmark.parseShape(s);
+            int steps = GrainGrowthStepBenchmark.stepsFor(s);
+            assertEquals(GrainGrowthStepBenchmark.ELEMENT_STEPS, (long) sq[0] * sq[0] * sq[1] * steps, s);
+        }
+        assertEquals(List.of(2048, 768, 48, 3), List.of(GrainGrowthStepBenchmark.stepsFor("128:3"),
+            GrainGrowthStepBenchmark.stepsFor("128:8"), GrainGrowthStepBenchmark.stepsFor("512:8"),
+            GrainGrowthStepBenchmark.stepsFor("2048:8")));
+        assertThrows(IllegalArgumentException.class, () -> GrainGrowthStepBenchmark.stepsFor("100:5"));
+        assertThrows(IllegalArgumentException.class, () -> GrainGrowthStepBenchmark.parseShape("128"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"subnormal", "normal"})
+    void subnormalBenchmarkRunsAndChecksItself(String input) {
+        SubnormalBenchmark b = new SubnormalBenchmark();
+        b.input = input;
+        try {
+            // The trial setup throws unless the flush loop matches the scalar kernel bit for bit.
+            b.setupTrial();
+            double flushed = b.oneStepFlush();
+            double kept = b.oneStepNoFlush();
+            double sweptFlushed = b.sweepsFlush();
+            double sweptKept = b.sweepsNoFlush();
+            double kernel = b.kernelScalar();
+            assertEquals(Double.doubleToRawLongBits(kernel), Double.doubleToRawLongBits(b.kernelSimd()));
+            assertEquals(Double.doubleToRawLongBits(flushed), Double.doubleToRawLongBits(kernel));
+            if (input.equals("subnormal")) {
+                assertEquals(0.0, flushed);
+                assertEquals(0.0, sweptFlushed);
+                assertTrue(kept > 0 && kept < Double.MIN_NORMAL, "no-flush output must be subnormal: " + kept);
+                assertTrue(sweptKept > 0 && sweptKept < kept, "the tail decays but stays subnormal: " + sweptKept);
+            } else {
+                assertEquals(kept, flushed);
+                assertEquals(sweptKept, sweptFlushed);
+                assertNotEquals(0.25, kept, "one step must change a normal value");
+            }
+        } finally {
+            b.tearDownTrial();
+        }
+    }
+
+    @Test
+    void unknownInputIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> SubnormalBenchmark.fillValue("huge"));
+    }
+}
