@@ -82,7 +82,7 @@ public final class ExactEngine implements Engine {
         grid.current(); // fails fast if the grid was closed
         if (threads == 1) {
             for (int s = 0; s < n; s++) {
-                model.stepRows(kernels, grid, dt, bandStart[0], bandStart[1], scratch[0]);
+                model.stepRows(kernels, grid, dt, steps, bandStart[0], bandStart[1], scratch[0]);
                 grid.swap();
                 grid.refreshHalo();
                 steps++;
@@ -103,9 +103,9 @@ public final class ExactEngine implements Engine {
         for (int t = 1; t < threads; t++) {
             int band = t;
             workers[t - 1] = Thread.ofPlatform().daemon().name("lshsmile-exact-" + t)
-                .start(() -> runBand(band, n, barrier, failure));
+                .start(() -> runBand(band, steps, n, barrier, failure));
         }
-        runBand(0, n, barrier, failure);
+        runBand(0, steps, n, barrier, failure);
         for (Thread w : workers) {
             try {
                 w.join();
@@ -120,16 +120,27 @@ public final class ExactEngine implements Engine {
         }
     }
 
-    private void runBand(int band, int n, StepBarrier barrier, AtomicReference<Throwable> failure) {
+    private void runBand(int band, long first, int n, StepBarrier barrier, AtomicReference<Throwable> failure) {
         try {
             for (int s = 0; s < n; s++) {
-                model.stepRows(kernels, grid, dt, bandStart[band], bandStart[band + 1], scratch[band]);
+                model.stepRows(kernels, grid, dt, first + s, bandStart[band], bandStart[band + 1], scratch[band]);
                 barrier.await();
             }
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e);
             barrier.breakBarrier();
         }
+    }
+
+    /**
+     * Sets the step counter, e.g. to the step a checkpoint was taken at when resuming: random sources
+     * are keyed by it, so a resumed run continues the same random stream.
+     */
+    public void setStepsDone(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + n);
+        }
+        steps = n;
     }
 
     @Override

@@ -132,7 +132,8 @@ public final class CahnHilliard implements Model {
     }
 
     @Override
-    public void stepRows(StencilKernels kernels, Grid grid, double dt, int rowFrom, int rowTo, MemorySegment scratch) {
+    public void stepRows(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
+                         MemorySegment scratch) {
         kernels.cahnHilliardRows(grid.current(), grid.next(), scratch, grid.rowStride(), rowFrom, rowTo,
             grid.colStart(), grid.nx(), mobility * dt, kappa, rho, ca, cb, 1.0 / (grid.dx() * grid.dx()));
     }

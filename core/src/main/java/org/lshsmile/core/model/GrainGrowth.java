@@ -207,7 +207,8 @@ public final class GrainGrowth implements Model {
     }
 
     @Override
-    public void stepRows(StencilKernels kernels, Grid grid, double dt, int rowFrom, int rowTo, MemorySegment scratch) {
+    public void stepRows(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
+                         MemorySegment scratch) {
         double[] ldt = new double[q];
         for (int i = 0; i < q; i++) {
             ldt[i] = mobility[i] * dt;

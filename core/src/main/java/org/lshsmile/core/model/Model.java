@@ -35,8 +35,12 @@ public interface Model {
     /**
      * Writes rows {@code [rowFrom, rowTo)} (padded coordinates) of {@code grid.next()} from
      * {@code grid.current()}, whose halo is filled. Called concurrently on disjoint bands.
+     *
+     * @param step index of the step being computed (0 for the first step of a run): seeds per-cell
+     *             random sources so results do not depend on bands or threads
      */
-    void stepRows(StencilKernels kernels, Grid grid, double dt, int rowFrom, int rowTo, MemorySegment scratch);
+    void stepRows(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
+                  MemorySegment scratch);
 
     /** Total free energy of the current state (refreshes the halo first). */
     double freeEnergy(Grid grid);

@@ -20,7 +20,13 @@ import org.lshsmile.simd.StencilKernels;
  * {@link Form#CONSERVATIVE} (flux form with face mobilities, which conserves c_v and c_i when
  * recombination is off and no clamp acts). The clamp of all fields to [0, 1] is on by default and is
  * load-bearing: with these parameters eta's energy is concave in the matrix and eta diverges without it.
- * Cascade sources and thermal noise are not implemented yet (both are off in every run here).
+ *
+ * <p>Optional {@link Sources} (off by default, so runs are deterministic without a seed): cascades, per
+ * cell and step {@code P = U2 v_g} where {@code eta < 0.8} and {@code U1 < p_casc}, split as
+ * {@code P_v = B P}, {@code P_i = (1-B) P}, {@code P_vi = P_v - P_i}; and thermal noise
+ * {@code xi = N(0,1) * amplitude} on each field. They are added after the deterministic update, before
+ * the clamp. The random numbers are a counter-based hash of (seed, step, cell, stream), so they do not
+ * depend on bands, threads or kernels, and a resumed run draws the same numbers.
  */
 public final class Nanovoid implements Model {
 
@@ -48,12 +54,53 @@ public final class Nanovoid implements Model {
         }
     }
 
+    /**
+     * Random sources.
+     *
+     * @param seed      seed of the counter-based random stream
+     * @param cascades  whether cascade sources act
+     * @param pCascade  probability of a cascade per cell and step
+     * @param bias      fraction B of a cascade's defects that are vacancies
+     * @param vg        cascade strength v_g
+     * @param noise     whether thermal noise acts
+     * @param amplitude standard deviation of the noise per field, cell and step
+     */
+    public record Sources(long seed, boolean cascades, double pCascade, double bias, double vg, boolean noise,
+                          double amplitude) {
+
+        /** No sources. */
+        public static final Sources NONE = new Sources(0, false, 0.01, 0.3, 0.01, false, 0.01);
+
+        /** The group's values (physics.md 2.2, 2.4): p_casc = 0.01, B = 0.3, v_g = 0.01, noise N(0,1)/100. */
+        public static Sources standard(long seed, boolean cascades, boolean noise) {
+            return new Sources(seed, cascades, 0.01, 0.3, 0.01, noise, 0.01);
+        }
+
+        /** Validates the ranges. */
+        public Sources {
+            if (!(pCascade >= 0 && pCascade <= 1) || !(bias >= 0 && bias <= 1) || !(vg >= 0) || !Double.isFinite(vg)
+                || !(amplitude >= 0) || !Double.isFinite(amplitude)) {
+                throw new IllegalArgumentException("sources need p_casc and B in [0, 1], v_g and the noise amplitude"
+                    + " >= 0 and finite");
+            }
+        }
+
+        boolean any() {
+            return cascades || noise;
+        }
+    }
+
     private final double[] values;
     private final Form form;
     private final boolean voidMask;
     private final boolean clamp;
+    private final Sources sources;
 
     private Nanovoid(double[] values, Form form, boolean voidMask, boolean clamp) {
+        this(values, form, voidMask, clamp, Sources.NONE);
+    }
+
+    private Nanovoid(double[] values, Form form, boolean voidMask, boolean clamp, Sources sources) {
         for (int k = 0; k < NAMES.length; k++) {
             double v = values[k];
             String n = NAMES[k];
@@ -70,6 +117,17 @@ public final class Nanovoid implements Model {
         this.form = form;
         this.voidMask = voidMask;
         this.clamp = clamp;
+        this.sources = sources;
+    }
+
+    /** A copy with these random sources. */
+    public Nanovoid with(Sources newSources) {
+        return new Nanovoid(values, form, voidMask, clamp, newSources);
+    }
+
+    /** The random sources (possibly {@link Sources#NONE}). */
+    public Sources sources() {
+        return sources;
     }
 
     /**
@@ -86,7 +144,7 @@ public final class Nanovoid implements Model {
             if (NAMES[k].equals(name.trim())) {
                 double[] v = values.clone();
                 v[k] = value;
-                return new Nanovoid(v, form, voidMask, clamp);
+                return new Nanovoid(v, form, voidMask, clamp, sources);
             }
         }
         throw new IllegalArgumentException("unknown nanovoid parameter '" + name + "': use " + String.join(", ", NAMES));
@@ -94,7 +152,7 @@ public final class Nanovoid implements Model {
 
     /** A copy with the form, void-interior mask and clamp set. */
     public Nanovoid with(Form newForm, boolean newVoidMask, boolean newClamp) {
-        return new Nanovoid(values, newForm, newVoidMask, newClamp);
+        return new Nanovoid(values, newForm, newVoidMask, newClamp, sources);
     }
 
     /** The discretisation form. */
@@ -177,9 +235,47 @@ public final class Nanovoid implements Model {
     }
 
     @Override
-    public void stepRows(StencilKernels kernels, Grid grid, double dt, int rowFrom, int rowTo, MemorySegment scratch) {
+    public void stepRows(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
+                         MemorySegment scratch) {
+        boolean random = sources.any();
+        // with sources, clamp after adding them, not before
         kernels.nanovoidRows(grid.current(), grid.next(), scratch, grid.planeStride(), grid.rowStride(), rowFrom,
-            rowTo, grid.colStart(), grid.nx(), kernelParams(dt, grid.dx()), form == Form.CONSERVATIVE, voidMask, clamp);
+            rowTo, grid.colStart(), grid.nx(), kernelParams(dt, grid.dx()), form == Form.CONSERVATIVE, voidMask,
+            clamp && !random);
+        if (random) {
+            addSources(grid, dt, step, rowFrom, rowTo);
+        }
+    }
+
+    private void addSources(Grid grid, double dt, long step, int rowFrom, int rowTo) {
+        MemorySegment cur = grid.current();
+        MemorySegment next = grid.next();
+        long ps = grid.planeStride();
+        for (int r = rowFrom; r < rowTo; r++) {
+            int y = r - grid.rowStart();
+            for (int x = 0; x < grid.nx(); x++) {
+                long i = grid.index(0, y, x);
+                long key = CounterRandom.key(sources.seed(), step, (long) y * grid.nx() + x);
+                double pv = 0;
+                double pi = 0;
+                if (sources.cascades() && cur.getAtIndex(D, i + 2 * ps) < 0.8
+                    && CounterRandom.uniform(key, 0) < sources.pCascade()) {
+                    double p = CounterRandom.uniform(key, 1) * sources.vg();
+                    pv = sources.bias() * p;
+                    pi = (1 - sources.bias()) * p;
+                }
+                double[] add = {pv, pi, pv - pi};
+                for (int f = 0; f < 3; f++) {
+                    double xi = sources.noise() ? sources.amplitude() * CounterRandom.gaussian(key, 2 + 2 * f) : 0;
+                    long k = i + f * ps;
+                    double v = next.getAtIndex(D, k) + dt * (xi + add[f]);
+                    if (clamp) {
+                        v = Math.min(Math.max(v, 0.0), 1.0);
+                    }
+                    next.setAtIndex(D, k, v);
+                }
+            }
+        }
     }
 
     /** Forward-difference gradients, masked logarithms and the void-interior mask, as in the update. */
@@ -228,7 +324,7 @@ public final class Nanovoid implements Model {
     @Override
     public String toString() {
         return "nanovoid " + form.name().toLowerCase(Locale.ROOT) + " " + parameters() + " voidMask=" + voidMask
-            + " clamp=" + clamp;
+            + " clamp=" + clamp + " " + sources;
     }
 
     /**

@@ -181,12 +181,12 @@ class ExactEngineTest {
             @Override public double stableDt(double dx) { return real.stableDt(dx); }
             @Override public long scratchDoubles(Grid g) { return real.scratchDoubles(g); }
             @Override public double freeEnergy(Grid g) { return real.freeEnergy(g); }
-            @Override public void stepRows(StencilKernels k, Grid g, double dt, int from, int to,
+            @Override public void stepRows(StencilKernels k, Grid g, double dt, long step, int from, int to,
                                            java.lang.foreign.MemorySegment scratch) {
                 if (from > g.rowStart()) {
                     throw new ArithmeticException("band failure");
                 }
-                real.stepRows(k, g, dt, from, to, scratch);
+                real.stepRows(k, g, dt, step, from, to, scratch);
             }
         };
         try (Grid g = new Grid(2, 64, 64, 0.5, Boundary.PERIODIC);
