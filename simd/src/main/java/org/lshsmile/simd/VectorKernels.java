@@ -126,33 +126,13 @@ final class VectorKernels implements StencilKernels {
                                  double ca, double cb, double invDx2) {
         final double twoRho = 2.0 * rho;
         final double sum = ca + cb;
-        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
-        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
-        final DoubleVector vTwoRho = DoubleVector.broadcast(S, twoRho);
-        final DoubleVector vCa = DoubleVector.broadcast(S, ca);
-        final DoubleVector vCb = DoubleVector.broadcast(S, cb);
-        final DoubleVector vSum = DoubleVector.broadcast(S, sum);
-        final DoubleVector vKappa = DoubleVector.broadcast(S, kappa);
-        final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
-        final DoubleVector vMdt = DoubleVector.broadcast(S, mdt);
-        final DoubleVector vZero = DoubleVector.zero(S);
-        final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
         final int muFrom = colFrom - 1;
-        final int muCount = nx + 2;
-        final int muBound = muFrom + S.loopBound(muCount);
+        final int muBound = muFrom + S.loopBound(nx + 2);
         final int bound = colFrom + S.loopBound(nx);
         for (int r = rowFrom - 1; r <= rowTo; r++) {
             final long row = r * rowStride;
             final long mu = Math.floorMod(r, 3) * rowStride;
-            int c = muFrom;
-            for (; c < muBound; c += LANES) {
-                long i = row + c;
-                DoubleVector ctr = load(cur, i);
-                DoubleVector lap = load(cur, i - 1).add(load(cur, i + 1))
-                    .add(load(cur, i - rowStride).add(load(cur, i + rowStride))).sub(vFour.mul(ctr)).mul(vInv);
-                DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
-                df.sub(vKappa.mul(lap)).intoMemorySegment(muRows, (mu + c) << 3, LE);
-            }
+            int c = chMuVectors(cur, muRows, row, mu, rowStride, muFrom, muBound, kappa, twoRho, ca, cb, sum, invDx2);
             for (; c <= colFrom + nx; c++) {
                 long i = row + c;
                 double ctr = cur.getAtIndex(ScalarKernels.D, i);
@@ -162,25 +142,60 @@ final class VectorKernels implements StencilKernels {
                 double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
                 muRows.setAtIndex(ScalarKernels.D, mu + c, df - kappa * lap);
             }
-            if (r < rowFrom + 1) {
-                continue;
+            if (r >= rowFrom + 1) {
+                c = chUpdateVectors(cur, next, muRows, rowStride, r - 1, colFrom, bound, mdt, invDx2);
+                ScalarKernels.chUpdateRow(cur, next, muRows, rowStride, r - 1, c, colFrom, nx, mdt, invDx2);
             }
-            final int u = r - 1;
-            final long urow = u * rowStride;
-            final long up = Math.floorMod(u - 1, 3) * rowStride;
-            final long mid = Math.floorMod(u, 3) * rowStride;
-            final long down = Math.floorMod(u + 1, 3) * rowStride;
-            c = colFrom;
-            for (; c < bound; c += LANES) {
-                DoubleVector m = load(muRows, mid + c);
-                DoubleVector lap = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
-                    .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(m)).mul(vInv);
-                DoubleVector v = load(cur, urow + c).add(vMdt.mul(lap));
-                VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
-                v.blend(vZero, tiny).intoMemorySegment(next, (urow + c) << 3, LE);
-            }
-            ScalarKernels.chUpdateRow(cur, next, muRows, rowStride, u, c, colFrom, nx, mdt, invDx2);
         }
+    }
+
+    // The two loops live in their own methods, each with its own constants: in one large method C2 ran
+    // out of inlining budget and fell back to allocating vector loads (2x slower than scalar).
+
+    private static int chMuVectors(MemorySegment cur, MemorySegment muRows, long row, long mu, long rowStride,
+                                   int from, int bound, double kappa, double twoRho, double ca, double cb, double sum,
+                                   double invDx2) {
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
+        final DoubleVector vTwoRho = DoubleVector.broadcast(S, twoRho);
+        final DoubleVector vCa = DoubleVector.broadcast(S, ca);
+        final DoubleVector vCb = DoubleVector.broadcast(S, cb);
+        final DoubleVector vSum = DoubleVector.broadcast(S, sum);
+        final DoubleVector vKappa = DoubleVector.broadcast(S, kappa);
+        final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
+        int c = from;
+        for (; c < bound; c += LANES) {
+            long i = row + c;
+            DoubleVector ctr = load(cur, i);
+            DoubleVector lap = load(cur, i - 1).add(load(cur, i + 1))
+                .add(load(cur, i - rowStride).add(load(cur, i + rowStride))).sub(vFour.mul(ctr)).mul(vInv);
+            DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
+            df.sub(vKappa.mul(lap)).intoMemorySegment(muRows, (mu + c) << 3, LE);
+        }
+        return c;
+    }
+
+    private static int chUpdateVectors(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
+                                       int u, int from, int bound, double mdt, double invDx2) {
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
+        final DoubleVector vMdt = DoubleVector.broadcast(S, mdt);
+        final DoubleVector vZero = DoubleVector.zero(S);
+        final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
+        final long urow = u * rowStride;
+        final long up = Math.floorMod(u - 1, 3) * rowStride;
+        final long mid = Math.floorMod(u, 3) * rowStride;
+        final long down = Math.floorMod(u + 1, 3) * rowStride;
+        int c = from;
+        for (; c < bound; c += LANES) {
+            DoubleVector m = load(muRows, mid + c);
+            DoubleVector lap = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
+                .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(m)).mul(vInv);
+            DoubleVector v = load(cur, urow + c).add(vMdt.mul(lap));
+            VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
+            v.blend(vZero, tiny).intoMemorySegment(next, (urow + c) << 3, LE);
+        }
+        return c;
     }
 
     @Override
@@ -258,60 +273,90 @@ final class VectorKernels implements StencilKernels {
         return c;
     }
 
-    /** Vector part of ScalarKernels.nanovoidUpdateRow; returns the first column left for the scalar tail. */
+    /**
+     * Vector part of ScalarKernels.nanovoidUpdateRow; returns the first column left for the scalar tail.
+     * Split into one method per output field: as one method, C2's inlining budget ran out and the vector
+     * loads fell back to allocating Java code.
+     */
     private static int nanovoidUpdateVectors(MemorySegment cur, MemorySegment next, MemorySegment muRows,
                                              long planeStride, long rowStride, int u, int from, int bound, double[] p,
                                              boolean conservative, boolean voidMask, boolean clamp) {
+        final long row = u * rowStride;
+        final long up = Math.floorMod(u - 1, 3) * rowStride;
+        final long mid = Math.floorMod(u, 3) * rowStride;
+        final long down = Math.floorMod(u + 1, 3) * rowStride;
         final double kt = p[Nanovoid.KT];
+        nanovoidConcentrationVectors(cur, next, muRows, planeStride, rowStride, row, 0, mid, up, down, from, bound,
+            p[Nanovoid.DV] / kt, p, conservative, clamp);
+        nanovoidConcentrationVectors(cur, next, muRows, planeStride, rowStride, row, 1, mid + 3 * rowStride,
+            up + 3 * rowStride, down + 3 * rowStride, from, bound, p[Nanovoid.DI] / kt, p, conservative, clamp);
+        return nanovoidEtaVectors(cur, next, planeStride, rowStride, row, from, bound, p, voidMask, clamp);
+    }
+
+    /** c' = c + dt (div - R) for species plane {@code f} (0 = c_v, 1 = c_i) with mu slots mid/up/down. */
+    private static void nanovoidConcentrationVectors(MemorySegment cur, MemorySegment next, MemorySegment muRows,
+                                                     long planeStride, long rowStride, long row, int f, long mid,
+                                                     long up, long down, int from, int bound, double mobility,
+                                                     double[] p, boolean conservative, boolean clamp) {
+        final DoubleVector vDt = DoubleVector.broadcast(S, p[Nanovoid.DT]);
+        final DoubleVector vRb = DoubleVector.broadcast(S, p[Nanovoid.R_BULK]);
+        final DoubleVector vRs = DoubleVector.broadcast(S, p[Nanovoid.R_SURF]);
+        final DoubleVector vM = DoubleVector.broadcast(S, mobility);
+        final DoubleVector vInv = DoubleVector.broadcast(S, p[Nanovoid.INV_DX2]);
+        final DoubleVector vHalfInv = DoubleVector.broadcast(S, 0.5 * p[Nanovoid.INV_DX2]);
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vZero = DoubleVector.zero(S);
+        final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
+        final long own = f * planeStride;
+        for (int c = from; c < bound; c += LANES) {
+            long iv = row + c;
+            DoubleVector cv = load(cur, iv);
+            DoubleVector ci = load(cur, planeStride + iv);
+            DoubleVector eta = load(cur, 2 * planeStride + iv);
+            DoubleVector conc = f == 0 ? cv : ci;
+            DoubleVector mu = load(muRows, mid + c);
+            DoubleVector div;
+            if (conservative) {
+                div = flux(cur, own + iv, rowStride, conc, vM, muRows, mid + c, up + c, down + c, mu, vHalfInv);
+            } else {
+                DoubleVector lapMu = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
+                    .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(mu)).mul(vInv);
+                div = vM.mul(conc).mul(lapMu);
+            }
+            DoubleVector rec = vRb.add(vRs.mul(eta.mul(eta))).mul(cv).mul(ci);
+            DoubleVector v = conc.add(vDt.mul(div.sub(rec)));
+            v = v.blend(vZero, v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
+            if (clamp) {
+                v = v.max(vZero).min(vOne);
+            }
+            v.intoMemorySegment(next, (own + iv) << 3, LE);
+        }
+    }
+
+    /** eta' = eta + dt (-L (2 (eta-1) f_s + 2 eta f_v - ke lap eta)); returns the first column left. */
+    private static int nanovoidEtaVectors(MemorySegment cur, MemorySegment next, long planeStride, long rowStride,
+                                          long row, int from, int bound, double[] p, boolean voidMask, boolean clamp) {
         final DoubleVector vDt = DoubleVector.broadcast(S, p[Nanovoid.DT]);
         final DoubleVector vEv = DoubleVector.broadcast(S, p[Nanovoid.EV]);
         final DoubleVector vEi = DoubleVector.broadcast(S, p[Nanovoid.EI]);
-        final DoubleVector vKt = DoubleVector.broadcast(S, kt);
+        final DoubleVector vKt = DoubleVector.broadcast(S, p[Nanovoid.KT]);
         final DoubleVector vKe = DoubleVector.broadcast(S, p[Nanovoid.KE]);
-        final DoubleVector vRb = DoubleVector.broadcast(S, p[Nanovoid.R_BULK]);
-        final DoubleVector vRs = DoubleVector.broadcast(S, p[Nanovoid.R_SURF]);
-        final DoubleVector vMv = DoubleVector.broadcast(S, p[Nanovoid.DV] / kt);
-        final DoubleVector vMi = DoubleVector.broadcast(S, p[Nanovoid.DI] / kt);
         final DoubleVector vNegL = DoubleVector.broadcast(S, -p[Nanovoid.L]);
         final DoubleVector vInv = DoubleVector.broadcast(S, p[Nanovoid.INV_DX2]);
-        final DoubleVector vHalfInv = DoubleVector.broadcast(S, 0.5 * p[Nanovoid.INV_DX2]);
         final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
         final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
         final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
         final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
         final DoubleVector vZero = DoubleVector.zero(S);
         final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
-        final long row = u * rowStride;
-        final long vUp = Math.floorMod(u - 1, 3) * rowStride;
-        final long vMid = Math.floorMod(u, 3) * rowStride;
-        final long vDown = Math.floorMod(u + 1, 3) * rowStride;
-        final long iUp = vUp + 3 * rowStride;
-        final long iMid = vMid + 3 * rowStride;
-        final long iDown = vDown + 3 * rowStride;
         int c = from;
         for (; c < bound; c += LANES) {
             long iv = row + c;
-            long ii = planeStride + iv;
             long ie = 2 * planeStride + iv;
             DoubleVector cv = load(cur, iv);
-            DoubleVector ci = load(cur, ii);
+            DoubleVector ci = load(cur, planeStride + iv);
             DoubleVector eta = load(cur, ie);
-            DoubleVector muV = load(muRows, vMid + c);
-            DoubleVector muI = load(muRows, iMid + c);
-            DoubleVector divV;
-            DoubleVector divI;
-            if (conservative) {
-                divV = flux(cur, iv, rowStride, cv, vMv, muRows, vMid + c, vUp + c, vDown + c, muV, vHalfInv);
-                divI = flux(cur, ii, rowStride, ci, vMi, muRows, iMid + c, iUp + c, iDown + c, muI, vHalfInv);
-            } else {
-                DoubleVector lapMuV = load(muRows, vMid + c - 1).add(load(muRows, vMid + c + 1))
-                    .add(load(muRows, vUp + c).add(load(muRows, vDown + c))).sub(vFour.mul(muV)).mul(vInv);
-                DoubleVector lapMuI = load(muRows, iMid + c - 1).add(load(muRows, iMid + c + 1))
-                    .add(load(muRows, iUp + c).add(load(muRows, iDown + c))).sub(vFour.mul(muI)).mul(vInv);
-                divV = vMv.mul(cv).mul(lapMuV);
-                divI = vMi.mul(ci).mul(lapMuI);
-            }
-            DoubleVector rec = vRb.add(vRs.mul(eta.mul(eta))).mul(cv).mul(ci);
             DoubleVector lapE = lap(cur, ie, rowStride, eta, vFour, vInv);
             DoubleVector rest = vOne.sub(cv).sub(ci);
             DoubleVector lr = maskedLog(rest, vEps);
@@ -324,19 +369,11 @@ final class VectorKernels implements StencilKernels {
             DoubleVector fv = cvm1.mul(cvm1).add(ci.mul(ci));
             DoubleVector dEta = vNegL.mul(vTwo.mul(eta.sub(vOne)).mul(fs).add(vTwo.mul(eta).mul(fv))
                 .sub(vKe.mul(lapE)));
-            DoubleVector nv = cv.add(vDt.mul(divV.sub(rec)));
-            DoubleVector ni = ci.add(vDt.mul(divI.sub(rec)));
             DoubleVector ne = eta.add(vDt.mul(dEta));
-            nv = nv.blend(vZero, nv.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
-            ni = ni.blend(vZero, ni.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
             ne = ne.blend(vZero, ne.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
             if (clamp) {
-                nv = nv.max(vZero).min(vOne);
-                ni = ni.max(vZero).min(vOne);
                 ne = ne.max(vZero).min(vOne);
             }
-            nv.intoMemorySegment(next, iv << 3, LE);
-            ni.intoMemorySegment(next, ii << 3, LE);
             ne.intoMemorySegment(next, ie << 3, LE);
         }
         return c;

@@ -104,8 +104,10 @@ public final class Diagnostics {
     }
 
     /**
-     * Number of grains: 4-connected regions of cells whose dominant order parameter exceeds 0.5 and is
-     * the same, connected through the periodic boundary when the grid is periodic.
+     * Number of grains: 8-connected regions of cells whose dominant order parameter exceeds 0.5 and is
+     * the same, connected through the periodic boundary when the grid is periodic. 8-connectivity: a
+     * discrete Voronoi cell can touch the rest of its grain only at a corner, and grains sharing an order
+     * parameter never touch, not even at corners (see GrainStates).
      */
     public static int countGrains(Grid g) {
         int ny = g.ny();
@@ -126,9 +128,9 @@ public final class Diagnostics {
                 int c = stack.pop();
                 int y = c / nx;
                 int x = c % nx;
-                for (int k = 0; k < 4; k++) {
-                    int yy = y + (k == 0 ? -1 : k == 1 ? 1 : 0);
-                    int xx = x + (k == 2 ? -1 : k == 3 ? 1 : 0);
+                for (int k = 0; k < 9; k++) {
+                    int yy = y + k / 3 - 1;
+                    int xx = x + k % 3 - 1;
                     if (periodic) {
                         yy = Math.floorMod(yy, ny);
                         xx = Math.floorMod(xx, nx);

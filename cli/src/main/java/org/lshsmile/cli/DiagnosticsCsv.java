@@ -1,0 +1,51 @@
+package org.lshsmile.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.lshsmile.core.model.Model;
+
+/**
+ * diagnostics.csv: {@code step,time,free_energy,total_<field>...}, one row per recorded step. Values use
+ * {@code %.17g} so they read back to the same doubles.
+ */
+final class DiagnosticsCsv {
+
+    private final StringBuilder text = new StringBuilder();
+    private long rows;
+
+    DiagnosticsCsv(Model model) {
+        text.append("step,time,free_energy");
+        for (int f = 0; f < model.fields(); f++) {
+            text.append(",total_").append(model.fieldName(f));
+        }
+        text.append('\n');
+    }
+
+    /**
+     * Adds a row.
+     *
+     * @param totals the sum over cells of each field
+     */
+    void add(long step, double time, double freeEnergy, double[] totals) {
+        text.append(step).append(',').append(num(time)).append(',').append(num(freeEnergy));
+        for (double t : totals) {
+            text.append(',').append(num(t));
+        }
+        text.append('\n');
+        rows++;
+    }
+
+    /** Rows added. */
+    long rows() {
+        return rows;
+    }
+
+    /** The file content. */
+    byte[] bytes() {
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.17g", v);
+    }
+}

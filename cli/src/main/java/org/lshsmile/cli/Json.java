@@ -1,0 +1,96 @@
+package org.lshsmile.cli;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal JSON writer for run reports: maps, lists, strings, numbers, booleans and null, pretty-printed
+ * with two-space indents. Non-finite doubles become {@code null} (JSON has no NaN).
+ */
+final class Json {
+
+    private Json() {
+    }
+
+    /** The JSON text of {@code value} followed by a newline. */
+    static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, value, 0);
+        return sb.append('\n').toString();
+    }
+
+    private static void append(StringBuilder sb, Object v, int indent) {
+        switch (v) {
+            case null -> sb.append("null");
+            case String s -> string(sb, s);
+            case Boolean b -> sb.append(b);
+            case Double d -> sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            case Float f -> append(sb, f.doubleValue(), indent);
+            case Integer i -> sb.append(i);
+            case Long l -> sb.append(l);
+            case int[] a -> {
+                sb.append('[');
+                for (int i = 0; i < a.length; i++) {
+                    sb.append(i == 0 ? "" : ", ").append(a[i]);
+                }
+                sb.append(']');
+            }
+            case Map<?, ?> m -> object(sb, m, indent);
+            case List<?> l -> array(sb, l, indent);
+            default -> string(sb, v.toString());
+        }
+    }
+
+    private static void object(StringBuilder sb, Map<?, ?> m, int indent) {
+        if (m.isEmpty()) {
+            sb.append("{}");
+            return;
+        }
+        sb.append("{\n");
+        int i = 0;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            pad(sb, indent + 1);
+            string(sb, String.valueOf(e.getKey()));
+            sb.append(": ");
+            append(sb, e.getValue(), indent + 1);
+            sb.append(++i < m.size() ? ",\n" : "\n");
+        }
+        pad(sb, indent);
+        sb.append('}');
+    }
+
+    private static void array(StringBuilder sb, List<?> l, int indent) {
+        sb.append('[');
+        for (int i = 0; i < l.size(); i++) {
+            sb.append(i == 0 ? "" : ", ");
+            append(sb, l.get(i), indent);
+        }
+        sb.append(']');
+    }
+
+    private static void pad(StringBuilder sb, int indent) {
+        sb.append("  ".repeat(indent));
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

@@ -1,0 +1,168 @@
+package org.lshsmile.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.lshsmile.core.io.Npy;
+
+/**
+ * The output directory of a run. Every file is written to a hidden temporary file in the directory and
+ * moved over its target atomically, so a reader never sees half a file and an interrupted run leaves
+ * the previous version in place. Only files this run names are ever replaced; nothing is deleted.
+ */
+final class OutputDir {
+
+    private final Path dir;
+    private final LinkedHashSet<String> written = new LinkedHashSet<>();
+
+    private OutputDir(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Body of a file: writes its bytes to the stream. */
+    @FunctionalInterface
+    interface Body {
+        /** Writes the content. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Refuses, before anything is written, an output path that is a file, a non-empty directory without
+     * {@code force}, or a place where no directory can be created.
+     *
+     * @param option the option that named it, for the message
+     */
+    static void check(Path dir, boolean force, String option) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw CliException.usage(option + " " + dir + " is a file, not a directory",
+                "give a directory path (it is created if missing)");
+        }
+        if (Files.isDirectory(dir)) {
+            if (!force && !isEmpty(dir)) {
+                throw CliException.usage("output directory " + dir + " is not empty",
+                    "add --force to overwrite lshsmile's files in it (nothing else is touched), or choose another "
+                        + option);
+            }
+            if (!Files.isWritable(dir)) {
+                throw CliException.usage("output directory " + dir + " is not writable", "choose another " + option);
+            }
+            return;
+        }
+        Path p = dir.toAbsolutePath().getParent();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p != null && !Files.isDirectory(p)) {
+            throw CliException.usage("cannot create " + option + " " + dir + ": " + p + " is a file",
+                "choose another " + option);
+        }
+        if (p != null && !Files.isWritable(p)) {
+            throw CliException.usage("cannot create " + option + " " + dir + ": " + p + " is not writable",
+                "choose another " + option);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        } catch (IOException e) {
+            throw CliException.usage("cannot list output directory " + dir + " (" + reason(e) + ")",
+                "choose another directory");
+        }
+    }
+
+    /** Creates the directory (and its parents) if missing. */
+    static OutputDir create(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CliException(CliException.FAILURE, "cannot create output directory " + dir + " ("
+                + reason(e) + ")", "check the path and its permissions", e);
+        }
+        return new OutputDir(dir);
+    }
+
+    /** The directory. */
+    Path path() {
+        return dir;
+    }
+
+    /** A file in the directory. */
+    Path resolve(String name) {
+        return dir.resolve(name);
+    }
+
+    /** Names written so far, in order, each once. */
+    List<String> written() {
+        return List.copyOf(written);
+    }
+
+    /** Writes a float64 .npy file (atomically, by {@link Npy#write}). */
+    void writeNpy(String name, int[] shape, double[] data) {
+        try {
+            Npy.write(dir.resolve(name), shape, data);
+        } catch (IOException e) {
+            throw cannotWrite(name, e);
+        }
+        note(name);
+    }
+
+    /** Writes a file through a temporary file and an atomic move. */
+    void write(String name, Body body) {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+            + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                body.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw cannotWrite(name, e);
+        }
+        note(name);
+    }
+
+    private void note(String name) {
+        written.add(name);
+    }
+
+    private CliException cannotWrite(String name, IOException e) {
+        return new CliException(CliException.FAILURE, "cannot write " + dir.resolve(name) + " (" + reason(e) + ")",
+            "check free disk space and permissions", e);
+    }
+
+    /** A short reason for an I/O failure. */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : CliException.oneLine(e.getMessage());
+    }
+}
