@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lshsmile demo}: a fixed grain-growth run (256 x 256, Q = 8, 30 Voronoi grains, seed 42, preset
- * default, 2000 steps) writing PNG frames every 200 steps, final.npy, diagnostics.csv and run.json into
+ * default, 10000 steps, t = 500) writing PNG frames every 1000 steps, final.npy, diagnostics.csv and run.json into
  * {@code ./lshsmile-demo/}. The directory belongs to the demo: its files are replaced on every run (other
  * files in it are left alone).
  */
@@ -25,10 +25,10 @@ import picocli.CommandLine.Spec;
     header = "Grain-growth demo with PNG frames in ./lshsmile-demo/.",
     description = {
         "30 Voronoi grains (seed 42, periodic) on Q = 8 order parameters, preset",
-        "default (dx = 0.5, dt = 0.05), 2000 steps, exact engine, auto kernels,",
+        "default (dx = 0.5, dt = 0.05), 10000 steps, exact engine, auto kernels,",
         "2 threads. Writes into ./lshsmile-demo/, replacing the previous demo's files",
         "(other files there are left alone):",
-        "  frame_00000.png ... frame_00010.png  every 200 steps: one colour per order",
+        "  frame_00000.png ... frame_00010.png  every 1000 steps: one colour per order",
         "                                       parameter, grain boundaries dark",
         "  final.npy, diagnostics.csv, run.json as 'lshsmile simulate' writes them",
         "Prints steps per second, the free-energy drop and the grains at start and end.",
@@ -51,9 +51,9 @@ final class DemoCommand implements Callable<Integer> {
     private final int every;
     private boolean progress;
 
-    /** The public demo: ./lshsmile-demo, 2000 steps, a frame every 200. */
+    /** The public demo: ./lshsmile-demo, 10000 steps (t = 500: long enough for grains with fewer than six sides to vanish), a frame every 1000. */
     DemoCommand() {
-        this(Path.of("lshsmile-demo"), 2000, 200);
+        this(Path.of("lshsmile-demo"), 10000, 1000);
     }
 
     /** A smaller demo for tests: another directory, fewer steps. */
