@@ -8,9 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes NumPy .npy files holding float64 arrays in C order.
@@ -64,7 +61,7 @@ public final class Npy {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            int got = readFully(ch, prefix, 0);
+            int got = AtomicFiles.readFully(ch, prefix, 0);
             for (int i = 0; i < Math.min(got, MAGIC.length); i++) {
                 if (prefix.get(i) != MAGIC[i]) {
                     throw badMagic(file, prefix, got);
@@ -93,7 +90,7 @@ public final class Npy {
                     + MAX_HEADER_BYTES + "-byte limit", RESAVE);
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLen);
-            if (readFully(ch, headerBytes, prefixLen) < headerLen) {
+            if (AtomicFiles.readFully(ch, headerBytes, prefixLen) < headerLen) {
                 throw truncatedHeader(file, "the file shrank while it was read");
             }
             String header = decodeHeader(file, headerBytes.flip(), major);
@@ -144,29 +141,11 @@ public final class Npy {
     public static void write(Path file, NpyArray array) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(array, "array");
-        Path target = file.toAbsolutePath();
-        Path name = target.getFileName();
-        if (name == null) {
-            throw new IllegalArgumentException("not a file path: " + file);
-        }
         byte[] header = headerBytes(array.shape());
-        // Hidden, random name in the same directory: same file system, so the final move can be atomic.
-        Path tmp = target.resolveSibling("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, ByteBuffer.wrap(header));
-                writeData(ch, array.data());
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (Throwable t) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException | RuntimeException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
+        AtomicFiles.write(file, ch -> {
+            AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+            writeData(ch, array.data());
+        });
     }
 
     /**
@@ -320,7 +299,7 @@ public final class Npy {
         while (done < count) {
             int n = Math.min(count - done, perChunk);
             buf.clear().limit(n * Double.BYTES);
-            if (readFully(ch, buf, position) < n * Double.BYTES) {
+            if (AtomicFiles.readFully(ch, buf, position) < n * Double.BYTES) {
                 throw new NpyFormatException(file, "truncated: the file shrank while it was read",
                     "do not modify the file while it is read");
             }
@@ -343,7 +322,7 @@ public final class Npy {
             buf.clear();
             buf.asDoubleBuffer().put(data, done, n);
             buf.limit(n * Double.BYTES);
-            writeFully(ch, buf);
+            AtomicFiles.writeFully(ch, buf);
             done += n;
         }
     }
@@ -378,26 +357,6 @@ public final class Npy {
         int unpadded = prefixLen + dictLen + 1;
         int total = (unpadded + ALIGN - 1) / ALIGN * ALIGN;
         return total - prefixLen;
-    }
-
-    /** Reads from {@code position} until {@code dst} is full or the file ends; returns the bytes read. */
-    private static int readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {
-        int total = 0;
-        while (dst.hasRemaining()) {
-            int n = ch.read(dst, position + total);
-            // 0 cannot happen for a blocking file read with room left, but it must not become a busy loop.
-            if (n <= 0) {
-                break;
-            }
-            total += n;
-        }
-        return total;
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            ch.write(src);
-        }
     }
 
     private static NpyFormatException badMagic(Path file, ByteBuffer prefix, int got) {
