@@ -152,6 +152,29 @@ final class ScalarKernels implements StencilKernels {
         }
     }
 
+    /**
+     * {@code M c lap(mu)} (literal) or {@code div(M c grad mu)} with face mobilities (conservative) at
+     * concentration index {@code i}, mu at {@code mid} with row neighbours at {@code up} and {@code down}.
+     */
+    static double divergence(MemorySegment cur, MemorySegment mu, long i, long rowStride, long mid, long up,
+                             long down, double m, double c, double inv, boolean conservative) {
+        double muC = mu.getAtIndex(D, mid);
+        double muW = mu.getAtIndex(D, mid - 1);
+        double muE = mu.getAtIndex(D, mid + 1);
+        double muN = mu.getAtIndex(D, up);
+        double muS = mu.getAtIndex(D, down);
+        if (!conservative) {
+            return (m * c) * ((((muW + muE) + (muN + muS)) - 4.0 * muC) * inv);
+        }
+        double mc = m * c;
+        double mw = m * cur.getAtIndex(D, i - 1);
+        double me = m * cur.getAtIndex(D, i + 1);
+        double mn = m * cur.getAtIndex(D, i - rowStride);
+        double ms = m * cur.getAtIndex(D, i + rowStride);
+        return ((((mc + me) * (muE - muC)) - ((mw + mc) * (muC - muW)))
+            + (((mc + ms) * (muS - muC)) - ((mn + mc) * (muC - muN)))) * (0.5 * inv);
+    }
+
     /** The update of row u, columns [from, colFrom + nx), from mu rows u-1, u, u+1. */
     static void nanovoidUpdateRow(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride,
                                   long rowStride, int u, int from, int colFrom, int nx, double[] p,
@@ -167,7 +190,6 @@ final class ScalarKernels implements StencilKernels {
         final double mi = p[Nanovoid.DI] / kt;
         final double mob = p[Nanovoid.L];
         final double inv = p[Nanovoid.INV_DX2];
-        final double halfInv = 0.5 * inv;
         final double eps = Nanovoid.EPS;
         final long row = u * rowStride;
         final long vUp = Math.floorMod(u - 1, 3) * rowStride;
@@ -183,37 +205,10 @@ final class ScalarKernels implements StencilKernels {
             double cv = cur.getAtIndex(D, iv);
             double ci = cur.getAtIndex(D, ii);
             double eta = cur.getAtIndex(D, ie);
-            double muV = muRows.getAtIndex(D, vMid + c);
-            double muVw = muRows.getAtIndex(D, vMid + c - 1);
-            double muVe = muRows.getAtIndex(D, vMid + c + 1);
-            double muVn = muRows.getAtIndex(D, vUp + c);
-            double muVs = muRows.getAtIndex(D, vDown + c);
-            double muI = muRows.getAtIndex(D, iMid + c);
-            double muIw = muRows.getAtIndex(D, iMid + c - 1);
-            double muIe = muRows.getAtIndex(D, iMid + c + 1);
-            double muIn = muRows.getAtIndex(D, iUp + c);
-            double muIs = muRows.getAtIndex(D, iDown + c);
-            double divV;
-            double divI;
-            if (conservative) {
-                double mc = mv * cv;
-                double mw = mv * cur.getAtIndex(D, iv - 1);
-                double me = mv * cur.getAtIndex(D, iv + 1);
-                double mn = mv * cur.getAtIndex(D, iv - rowStride);
-                double ms = mv * cur.getAtIndex(D, iv + rowStride);
-                divV = ((((mc + me) * (muVe - muV)) - ((mw + mc) * (muV - muVw)))
-                    + (((mc + ms) * (muVs - muV)) - ((mn + mc) * (muV - muVn)))) * halfInv;
-                double nc = mi * ci;
-                double nw = mi * cur.getAtIndex(D, ii - 1);
-                double ne = mi * cur.getAtIndex(D, ii + 1);
-                double nn = mi * cur.getAtIndex(D, ii - rowStride);
-                double ns = mi * cur.getAtIndex(D, ii + rowStride);
-                divI = ((((nc + ne) * (muIe - muI)) - ((nw + nc) * (muI - muIw)))
-                    + (((nc + ns) * (muIs - muI)) - ((nn + nc) * (muI - muIn)))) * halfInv;
-            } else {
-                divV = (mv * cv) * ((((muVw + muVe) + (muVn + muVs)) - 4.0 * muV) * inv);
-                divI = (mi * ci) * ((((muIw + muIe) + (muIn + muIs)) - 4.0 * muI) * inv);
-            }
+            double divV = divergence(cur, muRows, iv, rowStride, vMid + c, vUp + c, vDown + c, mv, cv, inv,
+                conservative);
+            double divI = divergence(cur, muRows, ii, rowStride, iMid + c, iUp + c, iDown + c, mi, ci, inv,
+                conservative);
             double rec = ((rb + rs * (eta * eta)) * cv) * ci;
             double lapE = (((cur.getAtIndex(D, ie - 1) + cur.getAtIndex(D, ie + 1))
                 + (cur.getAtIndex(D, ie - rowStride) + cur.getAtIndex(D, ie + rowStride))) - 4.0 * eta) * inv;
