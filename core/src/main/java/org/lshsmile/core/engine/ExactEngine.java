@@ -19,6 +19,11 @@ public final class ExactEngine implements Engine {
 
     /** Fewest rows a band gets: below that the barrier costs more than the band's work. */
     private static final int MIN_BAND_ROWS = 8;
+    /**
+     * Fewest element updates (cells x fields) a band gets per step, ~30-60 us of SIMD work: a step
+     * barrier costs microseconds on idle cores and far more when another process holds one.
+     */
+    public static final long MIN_BAND_WORK = 1L << 16;
 
     private final Model model;
     private final Grid grid;
@@ -32,10 +37,24 @@ public final class ExactEngine implements Engine {
     private boolean closed;
 
     /**
+     * An engine that uses up to {@code threads} threads, fewer where a band would get less than
+     * {@link #MIN_BAND_WORK} element updates per step.
+     *
      * @param threads number of threads (1 runs on the caller's thread)
      * @throws IllegalArgumentException for a field-count mismatch, dt not positive and finite, or threads < 1
      */
     public ExactEngine(Model model, Grid grid, double dt, StencilKernels kernels, int threads) {
+        this(model, grid, dt, kernels, threads, MIN_BAND_WORK);
+    }
+
+    /**
+     * @param threads     number of threads (1 runs on the caller's thread)
+     * @param minBandWork fewest element updates (cells x fields) per band and step; 0 uses exactly
+     *                    {@code threads} bands wherever each gets at least 8 rows (tests use that)
+     * @throws IllegalArgumentException for a field-count mismatch, dt not positive and finite, threads < 1
+     *                                  or a negative minBandWork
+     */
+    public ExactEngine(Model model, Grid grid, double dt, StencilKernels kernels, int threads, long minBandWork) {
         if (model == null || grid == null || kernels == null) {
             throw new IllegalArgumentException("model, grid and kernels must not be null");
         }
@@ -53,7 +72,12 @@ public final class ExactEngine implements Engine {
         this.grid = grid;
         this.dt = dt;
         this.kernels = kernels;
-        int bands = Math.max(1, Math.min(threads, grid.ny() / MIN_BAND_ROWS));
+        if (minBandWork < 0) {
+            throw new IllegalArgumentException("minBandWork must be >= 0, got " + minBandWork);
+        }
+        long work = grid.cells() * grid.fields();
+        long byWork = minBandWork == 0 ? threads : work / minBandWork;
+        int bands = (int) Math.max(1, Math.min(Math.min(threads, grid.ny() / MIN_BAND_ROWS), byWork));
         this.threads = bands;
         this.bandStart = new int[bands + 1];
         for (int i = 0; i <= bands; i++) {
@@ -168,7 +192,7 @@ public final class ExactEngine implements Engine {
         return kernels;
     }
 
-    /** Threads actually used (bands); at most the requested count. */
+    /** Threads actually used (bands): at most the requested count, fewer on small grids. */
     public int threads() {
         return threads;
     }

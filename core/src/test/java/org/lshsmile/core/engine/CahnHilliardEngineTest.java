@@ -27,7 +27,7 @@ class CahnHilliardEngineTest {
             init[i] = 0.5 + 0.05 * (r.nextDouble() - 0.5);
         }
         try (Grid g = new Grid(1, ny, nx, 1.0, bc);
-             ExactEngine e = new ExactEngine(CahnHilliard.pfhub1(), g, 1e-3, k, threads)) {
+             ExactEngine e = new ExactEngine(CahnHilliard.pfhub1(), g, 1e-3, k, threads, 0)) {
             g.copyFrom(init);
             e.step(steps);
             double[] out = new double[init.length];

@@ -27,7 +27,7 @@ class ExactEngineTest {
     private static double[] run(int n, int q, Boundary bc, StencilKernels k, int threads, int steps, boolean clamp) {
         double[] init = initial(n, q, bc);
         try (Grid g = new Grid(q, n, n, 0.5, bc);
-             ExactEngine e = new ExactEngine(Preset.DEFAULT.grainGrowth(q, clamp), g, 0.05, k, threads)) {
+             ExactEngine e = new ExactEngine(Preset.DEFAULT.grainGrowth(q, clamp), g, 0.05, k, threads, 0)) {
             g.copyFrom(init);
             e.step(steps);
             double[] out = new double[init.length];
@@ -123,7 +123,7 @@ class ExactEngineTest {
         GrainGrowth m = Preset.DEFAULT.grainGrowth(3, false);
         double dt = m.stableDt(0.5) * 30; // far above the bound: grows until it overflows
         try (Grid g = new Grid(3, 32, 32, 0.5, Boundary.PERIODIC);
-             ExactEngine e = new ExactEngine(m, g, dt, Kernels.fromSystemProperty(), 2);
+             ExactEngine e = new ExactEngine(m, g, dt, Kernels.fromSystemProperty(), 2, 0);
              GuardedRun run = new GuardedRun(e, 7)) {
             g.copyFrom(initial(32, 3, Boundary.PERIODIC));
             NonFiniteStateException x = assertThrows(NonFiniteStateException.class, () -> run.advance(10_000));
@@ -190,9 +190,22 @@ class ExactEngineTest {
             }
         };
         try (Grid g = new Grid(2, 64, 64, 0.5, Boundary.PERIODIC);
-             ExactEngine e = new ExactEngine(failing, g, 0.01, Kernels.scalar(), 2)) {
+             ExactEngine e = new ExactEngine(failing, g, 0.01, Kernels.scalar(), 2, 0)) {
             IllegalStateException x = assertThrows(IllegalStateException.class, () -> e.step(10));
             assertTrue(x.getCause() instanceof ArithmeticException, "root cause kept: " + x.getCause());
+        }
+    }
+
+    @Test
+    void smallGridsUseFewerThreadsThanAskedButLargeOnesUseThemAll() {
+        try (Grid small = new Grid(3, 64, 64, 0.5, Boundary.PERIODIC);
+             Grid large = new Grid(8, 128, 128, 0.5, Boundary.PERIODIC);
+             ExactEngine a = new ExactEngine(Preset.DEFAULT.grainGrowth(3, false), small, 0.05, Kernels.scalar(), 2);
+             ExactEngine b = new ExactEngine(Preset.DEFAULT.grainGrowth(8, false), large, 0.05, Kernels.scalar(), 2);
+             ExactEngine c = new ExactEngine(Preset.DEFAULT.grainGrowth(3, false), small, 0.05, Kernels.scalar(), 2, 0)) {
+            assertEquals(1, a.threads(), "12288 updates per step: one band");
+            assertEquals(2, b.threads(), "131072 updates per step: two bands");
+            assertEquals(2, c.threads(), "minBandWork 0: as many bands as asked");
         }
     }
 

@@ -21,7 +21,7 @@ class NanovoidEngineTest {
 
     private static double[] run(Nanovoid m, int ny, int nx, Boundary bc, String ic, StencilKernels k, int threads,
                                 int steps, double dt) {
-        try (Grid g = new Grid(3, ny, nx, 1.0, bc); ExactEngine e = new ExactEngine(m, g, dt, k, threads)) {
+        try (Grid g = new Grid(3, ny, nx, 1.0, bc); ExactEngine e = new ExactEngine(m, g, dt, k, threads, 0)) {
             g.copyFrom(Nanovoid.initialState(ic, ny, nx));
             e.step(steps);
             double[] out = new double[3 * ny * nx];

@@ -16,7 +16,7 @@ class NanovoidSourcesTest {
     private static final int N = 128;
 
     private static double[] run(Nanovoid m, double[] init, StencilKernels k, int threads, long firstStep, int steps) {
-        try (Grid g = new Grid(3, N, N, 1.0, Boundary.PERIODIC); ExactEngine e = new ExactEngine(m, g, 0.02, k, threads)) {
+        try (Grid g = new Grid(3, N, N, 1.0, Boundary.PERIODIC); ExactEngine e = new ExactEngine(m, g, 0.02, k, threads, 0)) {
             g.copyFrom(init);
             e.setStepsDone(firstStep);
             e.step(steps);
