@@ -59,6 +59,57 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
+    @CsvSource({
+        "grain-growth:128:1, scalar", "grain-growth:128:1, simd",
+        "cahn-hilliard:128:1, scalar", "cahn-hilliard:128:2, simd",
+        "nanovoid-literal:128:1, scalar", "nanovoid-literal:128:1, simd",
+        "nanovoid-conservative:128:1, scalar", "nanovoid-conservative:128:2, simd"})
+    void modelStepRunsAndChecksItself(String config, String kernels) {
+        ModelStepBenchmark b = new ModelStepBenchmark();
+        b.config = config;
+        b.kernels = kernels;
+        try {
+            b.setupTrial();
+            assertTrue(b.verified(), "the trial setup must run the scalar-vs-SIMD self-check");
+            if (config.startsWith("grain-growth") || config.startsWith("cahn-hilliard")) {
+                assertEquals(0, b.differingValues(), "scalar and SIMD must agree bitwise");
+            }
+            assertTrue(b.maxRelativeDifference() <= ModelStepBenchmark.NANOVOID_REL_TOL);
+            b.resetState();
+            assertFalse(b.stateChanged(), "the iteration setup restores the initial state");
+            double probe = b.step();
+            assertTrue(Double.isFinite(probe));
+            assertTrue(b.stateChanged(), "one invocation must change the state");
+            b.checkFinite();
+            b.resetState();
+            assertFalse(b.stateChanged());
+        } finally {
+            b.tearDownTrial();
+        }
+    }
+
+    @Test
+    void everyModelConfigDividesTheElementStepsPerInvocation() throws NoSuchFieldException {
+        String[] configs = ModelStepBenchmark.class.getField("config").getAnnotation(Param.class).value();
+        assertEquals(12, configs.length);
+        for (String c : configs) {
+            ModelStepBenchmark.Config cfg = ModelStepBenchmark.parseConfig(c);
+            int steps = ModelStepBenchmark.stepsFor(c);
+            long perStep = (long) cfg.size() * cfg.size() * ModelStepBenchmark.fieldsOf(cfg.kind());
+            assertEquals(ModelStepBenchmark.ELEMENT_STEPS, perStep * steps, c);
+            assertEquals(ModelStepBenchmark.fieldsOf(cfg.kind()),
+                ModelStepBenchmark.problemFor(cfg.kind(), 16).model().fields(), c);
+        }
+        assertEquals(List.of(96, 768, 256, 6, 48, 16), List.of(ModelStepBenchmark.stepsFor("grain-growth:128:1"),
+            ModelStepBenchmark.stepsFor("cahn-hilliard:128:1"), ModelStepBenchmark.stepsFor("nanovoid-literal:128:1"),
+            ModelStepBenchmark.stepsFor("grain-growth:512:2"), ModelStepBenchmark.stepsFor("cahn-hilliard:512:1"),
+            ModelStepBenchmark.stepsFor("nanovoid-conservative:512:1")));
+        assertThrows(IllegalArgumentException.class, () -> ModelStepBenchmark.stepsFor("nanovoid-literal:100:1"));
+        assertThrows(IllegalArgumentException.class, () -> ModelStepBenchmark.parseConfig("cahn-hilliard:128"));
+        assertThrows(IllegalArgumentException.class, () -> ModelStepBenchmark.parseConfig("allen-cahn:128:1"));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"subnormal", "normal"})
     void subnormalBenchmarkRunsAndChecksItself(String input) {
         SubnormalBenchmark b = new SubnormalBenchmark();

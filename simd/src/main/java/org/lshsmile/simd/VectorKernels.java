@@ -318,7 +318,21 @@ final class VectorKernels implements StencilKernels {
             DoubleVector mu = load(muRows, mid + c);
             DoubleVector div;
             if (conservative) {
-                div = flux(cur, own + iv, rowStride, conc, vM, muRows, mid + c, up + c, down + c, mu, vHalfInv);
+                // written out, not a helper call: C2 compiled such a helper on its own and then would not
+                // inline it, so the vectors crossing the call were boxed (24 bytes per element-step)
+                long i = own + iv;
+                DoubleVector mc = vM.mul(conc);
+                DoubleVector mw = vM.mul(load(cur, i - 1));
+                DoubleVector me = vM.mul(load(cur, i + 1));
+                DoubleVector mn = vM.mul(load(cur, i - rowStride));
+                DoubleVector ms = vM.mul(load(cur, i + rowStride));
+                DoubleVector muW = load(muRows, mid + c - 1);
+                DoubleVector muE = load(muRows, mid + c + 1);
+                DoubleVector muN = load(muRows, up + c);
+                DoubleVector muS = load(muRows, down + c);
+                DoubleVector x = mc.add(me).mul(muE.sub(mu)).sub(mw.add(mc).mul(mu.sub(muW)));
+                DoubleVector y = mc.add(ms).mul(muS.sub(mu)).sub(mn.add(mc).mul(mu.sub(muN)));
+                div = x.add(y).mul(vHalfInv);
             } else {
                 DoubleVector lapMu = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
                     .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(mu)).mul(vInv);
@@ -377,23 +391,5 @@ final class VectorKernels implements StencilKernels {
             ne.intoMemorySegment(next, ie << 3, LE);
         }
         return c;
-    }
-
-    /** Flux-form divergence with face mobilities (M_c + M_n) / 2, same order as the scalar twin. */
-    private static DoubleVector flux(MemorySegment cur, long i, long rowStride, DoubleVector c, DoubleVector m,
-                                     MemorySegment mu, long mid, long up, long down, DoubleVector muC,
-                                     DoubleVector halfInv) {
-        DoubleVector mc = m.mul(c);
-        DoubleVector mw = m.mul(load(cur, i - 1));
-        DoubleVector me = m.mul(load(cur, i + 1));
-        DoubleVector mn = m.mul(load(cur, i - rowStride));
-        DoubleVector ms = m.mul(load(cur, i + rowStride));
-        DoubleVector muW = load(mu, mid - 1);
-        DoubleVector muE = load(mu, mid + 1);
-        DoubleVector muN = load(mu, up);
-        DoubleVector muS = load(mu, down);
-        DoubleVector x = mc.add(me).mul(muE.sub(muC)).sub(mw.add(mc).mul(muC.sub(muW)));
-        DoubleVector y = mc.add(ms).mul(muS.sub(muC)).sub(mn.add(mc).mul(muC.sub(muN)));
-        return x.add(y).mul(halfInv);
     }
 }
