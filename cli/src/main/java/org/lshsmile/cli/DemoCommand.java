@@ -85,9 +85,9 @@ final class DemoCommand implements Callable<Integer> {
         d.put("seed", SEED);
         d.put("grains", GRAINS);
         d.put("periodic", true);
-        RunSpec run = new RunSpec("demo", model, p.name(), new RunSpec.InitialState(v, ORDER_PARAMS, SIZE, SIZE, d),
-            p.dx(), p.dt(), false, Boundary.PERIODIC, steps, every, k, "auto", threads, out, RunSpec.Naming.frames(),
-            progress);
+        RunSpec run = new RunSpec("demo", model, ModelSwitches.NONE, p.name(),
+            new RunSpec.InitialState(v, ORDER_PARAMS, SIZE, SIZE, d), p.dx(), p.dt(), false, Boundary.PERIODIC, steps,
+            every, k, "auto", threads, SEED, out, RunSpec.Naming.frames(), 0, RunSpec.Start.FRESH, progress);
         Runner.Result r = Runner.run(run, spec.commandLine().getErr());
         Summary.print(spec.commandLine().getOut(), run, r);
         return 0;

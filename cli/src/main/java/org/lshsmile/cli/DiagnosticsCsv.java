@@ -1,6 +1,7 @@
 package org.lshsmile.cli;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import org.lshsmile.core.model.Model;
 
@@ -14,11 +15,25 @@ final class DiagnosticsCsv {
     private long rows;
 
     DiagnosticsCsv(Model model) {
-        text.append("step,time,free_energy");
-        for (int f = 0; f < model.fields(); f++) {
-            text.append(",total_").append(model.fieldName(f));
+        text.append(header(model)).append('\n');
+    }
+
+    /** A file that continues {@code rows} (data lines without the header, kept verbatim). */
+    DiagnosticsCsv(Model model, List<String> rows) {
+        this(model);
+        for (String r : rows) {
+            text.append(r).append('\n');
         }
-        text.append('\n');
+        this.rows = rows.size();
+    }
+
+    /** The header line (without newline). */
+    static String header(Model model) {
+        StringBuilder sb = new StringBuilder("step,time,free_energy");
+        for (int f = 0; f < model.fields(); f++) {
+            sb.append(",total_").append(model.fieldName(f));
+        }
+        return sb.toString();
     }
 
     /**

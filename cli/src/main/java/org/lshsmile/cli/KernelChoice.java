@@ -45,7 +45,7 @@ final class KernelChoice {
         }
         String t = threads + (threads == 1 ? " thread" : " threads");
         if (threads < requestedThreads) {
-            t += " (" + requestedThreads + " requested; the grid has too few rows for more bands)";
+            t += " (" + requestedThreads + " requested; the grid is too small for more bands)";
         }
         err.println("[INFO] kernels: " + k.name() + " (" + k.description() + "), " + t);
         err.flush();

@@ -21,7 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "lshsmile", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     header = "Phase-field simulation kernels after LSH-SMILE.",
     description = {
-        "Explicit finite-difference grain growth (Fan & Chen) on off-heap grids with",
+        "Explicit finite-difference grain growth (Fan & Chen), Cahn-Hilliard (PFHub",
+        "benchmark 1) and nanovoid (Millett et al.) models on off-heap grids with",
         "Vector API SIMD stencils. Start with 'lshsmile demo', then",
         "'lshsmile simulate --help'."},
     commandListHeading = "%nCommands:%n",

@@ -15,12 +15,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.io.Npy;
+import org.lshsmile.core.io.Vti;
 
 /**
  * The output directory of a run. Every file is written to a hidden temporary file in the directory and
  * moved over its target atomically, so a reader never sees half a file and an interrupted run leaves
- * the previous version in place. Only files this run names are ever replaced; nothing is deleted.
+ * the previous version in place. Only files this run names are ever replaced; nothing is deleted here
+ * ({@link Checkpoints} manages the {@code checkpoints/} subdirectory).
  */
 final class OutputDir {
 
@@ -113,6 +116,16 @@ final class OutputDir {
     void writeNpy(String name, int[] shape, double[] data) {
         try {
             Npy.write(dir.resolve(name), shape, data);
+        } catch (IOException e) {
+            throw cannotWrite(name, e);
+        }
+        note(name);
+    }
+
+    /** Writes the grid's current state as VTK ImageData (atomically, by {@link Vti#write}). */
+    void writeVti(String name, Grid grid, String[] fieldNames, double time) {
+        try {
+            Vti.write(dir.resolve(name), grid, fieldNames, time);
         } catch (IOException e) {
             throw cannotWrite(name, e);
         }

@@ -11,8 +11,10 @@ import javax.imageio.ImageIO;
  *
  * <p>Several fields (grain growth): the dominant field picks the colour from a fixed palette (cycling
  * when there are more fields than colours) and the brightness is {@code (sum_q eta_q^2)^2} clamped to
- * [0, 1], which is 1 inside a grain and drops on boundaries, so they show dark. One field: a viridis-like
- * colour map of the value scaled to [min, max]. Non-finite values are magenta.
+ * [0, 1], which is 1 inside a grain and drops on boundaries, so they show dark. One field (and
+ * {@link #renderField}, one field of several): a viridis-like colour map, a table of control points with
+ * linear interpolation between them, of the value scaled to that field's [min, max] (mid-scale when
+ * max = min). Non-finite values are magenta.
  */
 final class Png {
 
@@ -41,10 +43,18 @@ final class Png {
         BufferedImage img = new BufferedImage(nx, ny, BufferedImage.TYPE_INT_RGB);
         int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
         if (fields == 1) {
-            scalar(state, px);
+            scalar(state, 0, px);
         } else {
             grains(state, fields, ny * nx, px);
         }
+        return img;
+    }
+
+    /** The image of field {@code field} alone of {@code state} in (field, y, x) C order, in the colour map. */
+    static BufferedImage renderField(double[] state, int field, int ny, int nx) {
+        BufferedImage img = new BufferedImage(nx, ny, BufferedImage.TYPE_INT_RGB);
+        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        scalar(state, field * px.length, px);
         return img;
     }
 
@@ -79,18 +89,20 @@ final class Png {
         }
     }
 
-    private static void scalar(double[] v, int[] px) {
+    /** Colours the plane of {@code px.length} values starting at {@code from}. */
+    private static void scalar(double[] v, int from, int[] px) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < px.length; i++) {
-            if (Double.isFinite(v[i])) {
-                lo = Math.min(lo, v[i]);
-                hi = Math.max(hi, v[i]);
+            double x = v[from + i];
+            if (Double.isFinite(x)) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
             }
         }
         double span = hi - lo;
         for (int i = 0; i < px.length; i++) {
-            double x = v[i];
+            double x = v[from + i];
             if (!Double.isFinite(x)) {
                 px[i] = BAD;
             } else {

@@ -1,34 +1,40 @@
 package org.lshsmile.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.lshsmile.core.grid.Boundary;
-import org.lshsmile.core.model.GrainGrowth;
+import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.StencilKernels;
 
 /**
  * A fully validated run: everything {@link Runner} needs, checked by the command that built it.
  *
- * @param command    {@code simulate} or {@code demo}
- * @param model      the model with its parameters
- * @param preset     the preset name the parameters started from
- * @param init       the initial state
- * @param dx         grid spacing
- * @param dt         time step
- * @param unsafeDt   whether a dt above the stable bound was allowed
- * @param bc         boundary condition
- * @param steps      steps to run
- * @param every      steps between snapshots and diagnostics rows
- * @param kernels    the stencil kernels
+ * @param command          {@code simulate} or {@code demo}
+ * @param model            the model with its parameters and switches
+ * @param switches         the switches the model was built with (clamp, form, void mask, sources)
+ * @param preset           the preset name the parameters started from
+ * @param init             the initial state (for a resumed run: the checkpoint's state)
+ * @param dx               grid spacing
+ * @param dt               time step
+ * @param unsafeDt         whether a dt above the stable bound was allowed
+ * @param bc               boundary condition
+ * @param steps            the step the run ends at (counted from the very start, also when resumed)
+ * @param every            steps between snapshots and diagnostics rows
+ * @param kernels          the stencil kernels
  * @param kernelsRequested what {@code --kernels} said ({@code auto}, {@code scalar}, {@code simd})
- * @param threads    requested threads
- * @param out        output directory (checked, maybe not yet created)
- * @param naming     snapshot file names and formats
- * @param progress   whether a progress bar may be drawn on stderr
+ * @param threads          requested threads
+ * @param seed             the {@code --seed} value (Voronoi centres, or the nanovoid sources' seed)
+ * @param out              output directory (checked, maybe not yet created)
+ * @param naming           snapshot file names and formats
+ * @param checkpointEvery  steps between checkpoints, 0 for none
+ * @param start            where the run starts: step 0, or a checkpoint
+ * @param progress         whether a progress bar may be drawn on stderr
  */
-record RunSpec(String command, GrainGrowth model, String preset, InitialState init, double dx, double dt,
-               boolean unsafeDt, Boundary bc, int steps, int every, StencilKernels kernels, String kernelsRequested,
-               int threads, Path out, Naming naming, boolean progress) {
+record RunSpec(String command, Model model, ModelSwitches switches, String preset, InitialState init, double dx,
+               double dt, boolean unsafeDt, Boundary bc, int steps, int every, StencilKernels kernels,
+               String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
+               Start start, boolean progress) {
 
     /**
      * The initial state. {@link Runner} reuses {@code values} as its snapshot buffer.
@@ -43,23 +49,56 @@ record RunSpec(String command, GrainGrowth model, String preset, InitialState in
     }
 
     /**
-     * Snapshot file names: {@code String.format} patterns taking the step (or the frame number when
-     * {@code byFrame}); a null pattern means that format is not written.
+     * Snapshot file names: {@code stem} is a {@code String.format} pattern taking the step (or the frame
+     * number when {@code byFrame}); each format adds its extension ({@code stem.npy}, {@code stem.vti},
+     * {@code stem.png} for grain growth, {@code stem_<field>.png} for the other models).
      *
-     * @param npy     pattern of .npy snapshots, or null
-     * @param png     pattern of .png snapshots, or null
+     * @param stem    file name pattern without extension
+     * @param npy     write .npy snapshots
+     * @param png     write .png snapshots
+     * @param vti     write .vti snapshots
      * @param byFrame number snapshots 0, 1, 2, ... instead of by step
      */
-    record Naming(String npy, String png, boolean byFrame) {
+    record Naming(String stem, boolean npy, boolean png, boolean vti, boolean byFrame) {
 
         /** simulate: {@code snap_%08d} by step, in the chosen formats. */
-        static Naming snapshots(boolean npy, boolean png) {
-            return new Naming(npy ? "snap_%08d.npy" : null, png ? "snap_%08d.png" : null, false);
+        static Naming snapshots(boolean npy, boolean png, boolean vti) {
+            return new Naming("snap_%08d", npy, png, vti, false);
         }
 
         /** demo: PNG frames numbered 0, 1, 2, ... (what video encoders expect). */
         static Naming frames() {
-            return new Naming(null, "frame_%05d.png", true);
+            return new Naming("frame_%05d", false, true, false, true);
+        }
+
+        /** The formats, comma-separated, as {@code --format} takes them. */
+        String formats() {
+            StringBuilder sb = new StringBuilder();
+            for (String f : List.of(npy ? "npy" : "", png ? "png" : "", vti ? "vti" : "")) {
+                if (!f.isEmpty()) {
+                    sb.append(sb.isEmpty() ? "" : ",").append(f);
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Where a run starts.
+     *
+     * @param step       the step of the initial state (0, or the checkpoint's)
+     * @param checkpoint the checkpoint resumed from, relative to the output directory; null for a fresh run
+     * @param csvRows    diagnostics.csv rows kept from before the checkpoint (without the header), or null
+     *                   when there is no earlier file to continue
+     */
+    record Start(long step, String checkpoint, List<String> csvRows) {
+
+        /** A run from step 0. */
+        static final Start FRESH = new Start(0, null, null);
+
+        /** Whether the run continues from a checkpoint. */
+        boolean resumed() {
+            return checkpoint != null;
         }
     }
 }

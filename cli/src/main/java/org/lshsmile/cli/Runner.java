@@ -13,13 +13,20 @@ import org.lshsmile.core.engine.GuardedRun;
 import org.lshsmile.core.engine.NonFiniteStateException;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.model.GrainGrowth;
+import org.lshsmile.core.model.Model;
 
 /**
  * Runs a {@link RunSpec}: loads the state into an off-heap grid, advances it with the exact engine under
- * a {@link GuardedRun}, and writes snapshots, diagnostics.csv, final.npy and run.json.
+ * a {@link GuardedRun}, and writes snapshots, checkpoints, diagnostics.csv, the final state and run.json.
  *
  * <p>Work is done in chunks of {@link GuardedRun#DEFAULT_CHUNK} steps (the progress bar moves once per
- * chunk) that stop at every multiple of {@code every}, where a diagnostics row and snapshots are taken.
+ * chunk) that stop at every multiple of {@code every}, where a diagnostics row and snapshots are taken,
+ * and of the checkpoint interval, where diagnostics.csv and then a checkpoint are written (so the file
+ * holds every row up to the newest checkpoint). A run with checkpoints also checkpoints its last step.
+ * run.json is written at the start with status {@code running} and replaced at the end.
+ *
+ * <p>A resumed run sets the engine's step counter to the checkpoint's step (random sources are keyed by
+ * it) and continues the kept diagnostics rows, so its outputs equal those of an uninterrupted run.
  */
 final class Runner {
 
@@ -28,15 +35,19 @@ final class Runner {
 
     private final RunSpec spec;
     private final PrintWriter err;
-    private final GrainGrowth model;
+    private final Model model;
+    private final String[] names;
     private final int[] shape;
     private final double[] buffer;
     private final DiagnosticsCsv csv;
+    private final Checkpoints checkpoints;
     private OutputDir dir;
     private Grid grid;
     private int frames;
     private long lastRecorded = -1;
     private long lastCsvWrite;
+    private String lastCheckpoint;
+    private long checkpointStep = -1;
 
     private Runner(RunSpec spec, PrintWriter err) {
         this.spec = spec;
@@ -44,36 +55,62 @@ final class Runner {
         this.model = spec.model();
         RunSpec.InitialState s = spec.init();
         this.shape = new int[] {s.fields(), s.ny(), s.nx()};
+        this.names = new String[s.fields()];
+        for (int f = 0; f < names.length; f++) {
+            names[f] = model.fieldName(f);
+        }
         this.buffer = s.values();
-        this.csv = new DiagnosticsCsv(model);
+        RunSpec.Start start = spec.start();
+        if (start.csvRows() != null) {
+            this.csv = new DiagnosticsCsv(model, start.csvRows());
+            if (!start.csvRows().isEmpty()) {
+                String last = start.csvRows().get(start.csvRows().size() - 1);
+                lastRecorded = Long.parseLong(last.substring(0, last.indexOf(',')));
+            }
+        } else {
+            this.csv = new DiagnosticsCsv(model);
+        }
+        this.checkpoints = new Checkpoints(spec.out());
+        this.lastCheckpoint = start.checkpoint();
+        if (start.resumed()) {
+            this.checkpointStep = start.step();
+        }
     }
 
     /**
      * What a finished run measured.
      *
-     * @param stepsDone        steps advanced
+     * @param startStep        the step the run started from (0, or the checkpoint's)
+     * @param stepsDone        the step reached
      * @param wallSeconds      the whole run, outputs included
      * @param stepSeconds      time spent stepping (with the finiteness checks)
      * @param threads          threads the engine used
-     * @param freeEnergyStart  F of the initial state
+     * @param freeEnergyStart  F of the starting state
      * @param freeEnergyEnd    F of the final state
-     * @param grainsStart      grains in the initial state
-     * @param grainsEnd        grains in the final state
+     * @param grainsStart      grains in the starting state (grain growth; -1 otherwise)
+     * @param grainsEnd        grains in the final state (grain growth; -1 otherwise)
      * @param snapshots        snapshot times written
+     * @param checkpoint       the newest checkpoint, relative to the output directory, or null
      * @param written          file names written, in order
      */
-    record Result(long stepsDone, double wallSeconds, double stepSeconds, int threads, double freeEnergyStart,
-                  double freeEnergyEnd, int grainsStart, int grainsEnd, int snapshots, List<String> written) {
+    record Result(long startStep, long stepsDone, double wallSeconds, double stepSeconds, int threads,
+                  double freeEnergyStart, double freeEnergyEnd, int grainsStart, int grainsEnd, int snapshots,
+                  String checkpoint, List<String> written) {
 
         /** The same with the list of files written. */
         Result withWritten(List<String> names) {
-            return new Result(stepsDone, wallSeconds, stepSeconds, threads, freeEnergyStart, freeEnergyEnd, grainsStart,
-                grainsEnd, snapshots, List.copyOf(names));
+            return new Result(startStep, stepsDone, wallSeconds, stepSeconds, threads, freeEnergyStart, freeEnergyEnd,
+                grainsStart, grainsEnd, snapshots, checkpoint, List.copyOf(names));
+        }
+
+        /** Steps advanced by this run. */
+        long stepsRun() {
+            return stepsDone - startStep;
         }
 
         /** Steps per second of stepping time. */
         double stepsPerSecond() {
-            return stepSeconds > 0 ? stepsDone / stepSeconds : Double.NaN;
+            return stepSeconds > 0 ? stepsRun() / stepSeconds : Double.NaN;
         }
     }
 
@@ -92,27 +129,45 @@ final class Runner {
         }
     }
 
+    private boolean grains() {
+        return model instanceof GrainGrowth;
+    }
+
     private Result execute() {
         long wall0 = System.nanoTime();
         dir = OutputDir.create(spec.out());
         RunSpec.InitialState s = spec.init();
+        RunSpec.Start start = spec.start();
+        if (spec.command().equals("simulate")) {
+            // a fresh run drops an earlier run's checkpoints, a resumed one those after its checkpoint
+            checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
+        }
         try (Grid g = new Grid(s.fields(), s.ny(), s.nx(), spec.dx(), spec.bc());
              ExactEngine engine = new ExactEngine(model, g, spec.dt(), spec.kernels(), spec.threads());
              GuardedRun guard = new GuardedRun(engine)) {
             grid = g;
             g.copyFrom(s.values());
+            engine.setStepsDone(start.step());
             KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), engine.threads(), spec.threads());
             double f0 = model.freeEnergy(g);
-            int grains0 = Diagnostics.countGrains(g);
-            record(0, f0);
-            snapshot(0);
+            int grains0 = grains() ? Diagnostics.countGrains(g) : -1;
+            long done = start.step();
+            writeReport("running", null, new Result(done, done, 0, 0, engine.threads(), f0, f0, grains0, grains0, 0,
+                lastCheckpoint, List.of()));
+            if (!start.resumed()) {
+                record(0, f0);
+                snapshot(0);
+            } else {
+                if (lastRecorded < 0) {
+                    record(done, f0); // no earlier diagnostics.csv to continue: start it here
+                }
+                writeCsv(); // drops at once the rows an interrupted run wrote after its checkpoint
+            }
             long stepNanos = 0;
-            long done = 0;
             NonFiniteStateException blowUp = null;
-            try (Progress bar = new Progress(spec.progress(), spec.command(), spec.steps())) {
+            try (Progress bar = new Progress(spec.progress(), spec.command(), spec.steps() - done)) {
                 while (done < spec.steps()) {
-                    long nextStop = Math.min(spec.steps(), (done / spec.every() + 1) * spec.every());
-                    long stop = Math.min(nextStop, done + GuardedRun.DEFAULT_CHUNK);
+                    long stop = Math.min(nextStop(done), done + GuardedRun.DEFAULT_CHUNK);
                     long t0 = System.nanoTime();
                     try {
                         guard.advance(stop - done);
@@ -124,27 +179,56 @@ final class Runner {
                         break;
                     }
                     done = stop;
-                    bar.update(done);
+                    bar.update(done - start.step());
                     if (done % spec.every() == 0) {
                         record(done, model.freeEnergy(g));
                         snapshot(done);
-                    } else if (done == spec.steps()) {
-                        record(done, model.freeEnergy(g));
+                    }
+                    if (spec.checkpointEvery() > 0 && done % spec.checkpointEvery() == 0) {
+                        checkpoint(done);
                     }
                 }
             }
             if (blowUp != null) {
-                throw blewUp(blowUp, guard.steps(), wall0, stepNanos, engine.threads(), f0, grains0);
+                throw blewUp(blowUp, start.step() + guard.steps(), wall0, stepNanos, engine.threads(), f0, grains0);
             }
             double fEnd = model.freeEnergy(g);
-            int grainsEnd = Diagnostics.countGrains(g);
-            g.copyTo(buffer);
-            dir.writeNpy("final.npy", shape, buffer);
+            if (lastRecorded != done) {
+                record(done, fEnd); // the end row, unless it fell on a multiple of --every
+            }
+            if (spec.checkpointEvery() > 0 && checkpointStep != done) {
+                checkpoint(done); // the last step too, so that --resume --steps N can extend the run
+            }
+            int grainsEnd = grains() ? Diagnostics.countGrains(g) : -1;
+            finalOutputs(done);
             writeCsv();
-            Result r = new Result(done, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9, engine.threads(), f0,
-                fEnd, grains0, grainsEnd, frames, List.of());
+            Result r = new Result(start.step(), done, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
+                engine.threads(), f0, fEnd, grains0, grainsEnd, frames, lastCheckpoint, List.of());
             writeReport("ok", null, r);
             return r.withWritten(dir.written());
+        }
+    }
+
+    /** The next step after {@code done} where the run must stop: a snapshot, a checkpoint or the end. */
+    private long nextStop(long done) {
+        long stop = Math.min(spec.steps(), (done / spec.every() + 1) * spec.every());
+        if (spec.checkpointEvery() > 0) {
+            stop = Math.min(stop, (done / spec.checkpointEvery() + 1) * spec.checkpointEvery());
+        }
+        return stop;
+    }
+
+    private void finalOutputs(long step) {
+        grid.copyTo(buffer);
+        dir.writeNpy("final.npy", shape, buffer);
+        RunSpec.Naming n = spec.naming();
+        if (n.vti()) {
+            dir.writeVti("final.vti", grid, names, step * spec.dt());
+        }
+        if (n.png() && !grains()) {
+            for (int f = 0; f < names.length; f++) {
+                writePng("final_" + names[f] + ".png", f);
+            }
         }
     }
 
@@ -157,8 +241,9 @@ final class Runner {
             record(goodSteps, f);
         }
         writeCsv();
-        Result r = new Result(goodSteps, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9, threads, f0, f, grains0,
-            Diagnostics.countGrains(grid), frames, List.of());
+        Result r = new Result(spec.start().step(), goodSteps, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
+            threads, f0, f, grains0, grains() ? Diagnostics.countGrains(grid) : -1, frames, lastCheckpoint,
+            List.of());
         writeReport("non-finite", CliException.oneLine(e.getMessage()), r);
         Path p = dir.resolve("last_good.npy");
         return new CliException(CliException.NON_FINITE, CliException.oneLine(e.getMessage()),
@@ -180,21 +265,44 @@ final class Runner {
         lastCsvWrite = System.nanoTime();
     }
 
+    /** diagnostics.csv first, so it holds every row up to any checkpoint a resume may pick. */
+    private void checkpoint(long step) {
+        writeCsv();
+        grid.copyTo(buffer);
+        lastCheckpoint = checkpoints.write(CheckpointMeta.of(spec), step, shape[0], shape[1], shape[2], buffer);
+        checkpointStep = step;
+    }
+
     private void snapshot(long step) {
         RunSpec.Naming n = spec.naming();
-        if (n.npy() == null && n.png() == null) {
+        if (!n.npy() && !n.png() && !n.vti()) {
             return;
         }
-        long number = n.byFrame() ? frames : step;
+        String stem = String.format(Locale.ROOT, n.stem(), n.byFrame() ? frames : step);
         grid.copyTo(buffer);
-        if (n.npy() != null) {
-            dir.writeNpy(String.format(Locale.ROOT, n.npy(), number), shape, buffer);
+        if (n.npy()) {
+            dir.writeNpy(stem + ".npy", shape, buffer);
         }
-        if (n.png() != null) {
-            var img = Png.render(buffer, shape[0], shape[1], shape[2]);
-            dir.write(String.format(Locale.ROOT, n.png(), number), out -> Png.write(img, out));
+        if (n.png()) {
+            if (grains()) {
+                var img = Png.render(buffer, shape[0], shape[1], shape[2]);
+                dir.write(stem + ".png", out -> Png.write(img, out));
+            } else {
+                for (int f = 0; f < names.length; f++) {
+                    writePng(stem + "_" + names[f] + ".png", f);
+                }
+            }
+        }
+        if (n.vti()) {
+            dir.writeVti(stem + ".vti", grid, names, step * spec.dt());
         }
         frames++;
+    }
+
+    /** One field of the state in {@code buffer} as a colour-mapped PNG. */
+    private void writePng(String name, int field) {
+        var img = Png.renderField(buffer, field, shape[1], shape[2]);
+        dir.write(name, out -> Png.write(img, out));
     }
 
     private void writeReport(String status, String error, Result r) {
@@ -215,9 +323,17 @@ final class Runner {
         m.put("model", model.name());
         m.put("preset", spec.preset());
         m.put("parameters", new LinkedHashMap<>(model.parameters()));
-        m.put("clamp", model.clamp());
+        m.putAll(spec.switches().report(model.name()));
         m.put("fields", s.fields());
+        m.put("field_names", List.of(names));
         m.put("initial_state", s.description());
+        if (spec.start().resumed()) {
+            Map<String, Object> from = new LinkedHashMap<>();
+            from.put("step", spec.start().step());
+            from.put("checkpoint", spec.start().checkpoint());
+            m.put("resumed_from", from);
+        }
+        m.put("seed", spec.seed());
         m.put("dx", spec.dx());
         m.put("dt", spec.dt());
         m.put("stable_dt", model.stableDt(spec.dx()));
@@ -225,8 +341,14 @@ final class Runner {
         m.put("size", new int[] {s.ny(), s.nx()});
         m.put("bc", spec.bc().label());
         m.put("steps", spec.steps());
+        m.put("start_step", r.startStep());
         m.put("steps_done", r.stepsDone());
         m.put("every", spec.every());
+        m.put("formats", spec.naming().formats());
+        m.put("checkpoint_every", spec.checkpointEvery());
+        if (r.checkpoint() != null) {
+            m.put("checkpoint", r.checkpoint());
+        }
         m.put("engine", "exact");
         m.put("kernels", spec.kernels().name());
         m.put("kernels_description", spec.kernels().description());
@@ -235,12 +357,14 @@ final class Runner {
         m.put("wall_seconds", r.wallSeconds());
         m.put("step_seconds", r.stepSeconds());
         m.put("steps_per_second", r.stepsPerSecond());
-        m.put("ns_per_element_step", r.stepsDone() > 0 ? r.stepSeconds() * 1e9 / (r.stepsDone() * (double) elements)
+        m.put("ns_per_element_step", r.stepsRun() > 0 ? r.stepSeconds() * 1e9 / (r.stepsRun() * (double) elements)
             : Double.NaN);
         m.put("free_energy_start", r.freeEnergyStart());
         m.put("free_energy_end", r.freeEnergyEnd());
-        m.put("grains_start", r.grainsStart());
-        m.put("grains_end", r.grainsEnd());
+        if (grains()) {
+            m.put("grains_start", r.grainsStart());
+            m.put("grains_end", r.grainsEnd());
+        }
         m.put("snapshots", r.snapshots());
         m.put("java_version", System.getProperty("java.version"));
         m.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));

@@ -2,8 +2,10 @@ package org.lshsmile.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.lshsmile.core.model.GrainGrowth;
 
 /** The few lines a finished run prints on stdout. */
 final class Summary {
@@ -11,27 +13,47 @@ final class Summary {
     private Summary() {
     }
 
-    /** Prints what ran, how fast, F and grains at start and end, and what was written. */
+    /**
+     * Prints what ran, how fast, F (and for grain growth the grains) at start and end, the newest
+     * checkpoint and what was written.
+     */
     static void print(PrintWriter out, RunSpec s, Runner.Result r) {
         RunSpec.InitialState init = s.init();
-        out.printf(Locale.ROOT, "%s: %s on %d x %d, Q = %d, %s, dx = %s, dt = %s: %d steps in %.2f s%n",
-            s.command(), s.model().name(), init.ny(), init.nx(), init.fields(), s.bc().label(), Checks.fmt(s.dx()),
-            Checks.fmt(s.dt()), r.stepsDone(), r.wallSeconds());
-        if (r.stepsDone() > 0) {
+        boolean grains = s.model() instanceof GrainGrowth;
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < init.fields(); f++) {
+            names.add(s.model().fieldName(f));
+        }
+        String fields = grains ? "Q = " + init.fields() : "fields " + String.join(", ", names);
+        out.printf(Locale.ROOT, "%s: %s on %d x %d, %s, %s, dx = %s, dt = %s: %d steps in %.2f s%n",
+            s.command(), s.model().name(), init.ny(), init.nx(), fields, s.bc().label(), Checks.fmt(s.dx()),
+            Checks.fmt(s.dt()), r.stepsRun(), r.wallSeconds());
+        if (s.start().resumed()) {
+            out.printf(Locale.ROOT, "  resumed from step %d (%s), now at step %d of %d%n", r.startStep(),
+                s.start().checkpoint(), r.stepsDone(), s.steps());
+        }
+        if (r.stepsRun() > 0) {
             // one element = one value of one field, as in the JMH benchmarks
-            double ns = r.stepSeconds() * 1e9 / (r.stepsDone() * (double) init.ny() * init.nx() * init.fields());
+            double ns = r.stepSeconds() * 1e9 / (r.stepsRun() * (double) init.ny() * init.nx() * init.fields());
             out.printf(Locale.ROOT, "  %.1f steps per second, %.2f ns per element-step (exact, %s, %d thread%s)%n",
                 r.stepsPerSecond(), ns, s.kernels().name(), r.threads(), r.threads() == 1 ? "" : "s");
         }
         double drop = r.freeEnergyStart() - r.freeEnergyEnd();
         out.printf(Locale.ROOT, "  free energy: %.6g -> %.6g (drop %.6g)%n", r.freeEnergyStart(), r.freeEnergyEnd(),
             drop);
-        out.printf(Locale.ROOT, "  grains: %d -> %d%n", r.grainsStart(), r.grainsEnd());
+        if (grains) {
+            out.printf(Locale.ROOT, "  grains: %d -> %d%n", r.grainsStart(), r.grainsEnd());
+        }
+        if (s.checkpointEvery() > 0 && r.checkpoint() != null) {
+            out.printf(Locale.ROOT, "  checkpoints every %d steps, newest %s/%s%n", s.checkpointEvery(), s.out(),
+                r.checkpoint());
+        }
         List<String> plain = new ArrayList<>();
         List<String> snaps = new ArrayList<>();
         for (String n : r.written()) {
             (n.startsWith("snap_") || n.startsWith("frame_") ? snaps : plain).add(n);
         }
+        plain.sort(Comparator.comparingInt(Summary::rank)); // stable: final files in the order written
         String what = String.join(", ", plain);
         if (!snaps.isEmpty()) {
             what += ", " + snaps.size() + " snapshot file" + (snaps.size() == 1 ? "" : "s") + " ("
@@ -39,5 +61,17 @@ final class Summary {
         }
         out.println("  wrote " + s.out() + "/: " + what);
         out.flush();
+    }
+
+    /** Order of the non-snapshot files in the summary: final state files, diagnostics, report, others. */
+    private static int rank(String name) {
+        if (name.startsWith("final")) {
+            return 0;
+        }
+        return switch (name) {
+            case "diagnostics.csv" -> 1;
+            case "run.json" -> 2;
+            default -> 3;
+        };
     }
 }

@@ -196,7 +196,36 @@ class CliTest {
             row("non-finite value NaN at [1, 2, 3]", "--init", "@/nan.npy"),
             row("Unknown option: '--frobnicate'", "--frobnicate"),
             row("did you mean --steps", "--step", "3"),
-            row("unknown --model 'cahn-hilliard'", "--model", "cahn-hilliard"));
+            row("unknown --model 'phase-x'; use grain-growth, cahn-hilliard or nanovoid", "--model", "phase-x"),
+            row("unknown --ic 'v0' for grain-growth; use voronoi or circle", "--ic", "v0"),
+            row("unknown --ic 'voronoi' for nanovoid; use v0, v1 or v2", "--model", "nanovoid", "--ic", "voronoi"),
+            row("unknown --ic 'v1' for cahn-hilliard; use pfhub", "--model", "cahn-hilliard", "--ic", "v1"),
+            row("unknown preset 'paper' for cahn-hilliard", "--model", "cahn-hilliard", "--preset", "paper"),
+            row("unknown --form 'bogus'; use literal or conservative", "--model", "nanovoid", "--form", "bogus"),
+            row("--cascades does not apply to grain-growth", "--cascades"),
+            row("--noise does not apply to cahn-hilliard", "--model", "cahn-hilliard", "--noise"),
+            row("--no-clamp does not apply to grain-growth", "--no-clamp"),
+            row("--no-void-mask does not apply to cahn-hilliard", "--model", "cahn-hilliard", "--no-void-mask"),
+            row("--form does not apply to grain-growth", "--form", "literal"),
+            row("--clamp does not apply to nanovoid", "--model", "nanovoid", "--clamp"),
+            row("--grains does not apply to nanovoid", "--model", "nanovoid", "--grains", "3"),
+            row("--seed does not apply to cahn-hilliard", "--model", "cahn-hilliard", "--seed", "3"),
+            row("--seed applies to nanovoid only with --cascades or --noise", "--model", "nanovoid", "--seed", "4"),
+            row("unknown nanovoid parameter 'kappa'", "--model", "nanovoid", "--param", "kappa=1"),
+            row("unknown cahn-hilliard parameter 'L'", "--model", "cahn-hilliard", "--param", "L=1"),
+            row("parameter R_bulk must be non-negative", "--model", "nanovoid", "--param", "R_bulk=-1"),
+            row("--dt 0.2 is at or above the stability limit", "--model", "nanovoid", "--dt", "0.2"),
+            row("--dt 0.003 is at or above the stability limit", "--model", "cahn-hilliard", "--dt", "0.003"),
+            row("but nanovoid has 3 (c_v, c_i, eta)", "--model", "nanovoid", "--init", "@/good.npy"),
+            row("--size cannot be combined with --init", "--model", "nanovoid", "--init", "@/good.npy", "--size", "8"),
+            row("--checkpoint-every must be between 1", "--checkpoint-every", "0"),
+            row("unknown --format 'ply'; use any of npy, png, vti", "--format", "vti,ply"),
+            row("was not made by lshsmile", "--resume", "@/empty"),
+            row("missing: no such directory", "--resume", "@/missing"),
+            row("--model cannot be combined with --resume", "--resume", "@/empty", "--model", "nanovoid"),
+            row("--out cannot be combined with --resume", "--resume", "@/empty", "--out", "@/o"),
+            row("--cascades cannot be combined with --resume", "--resume", "@/empty", "--cascades"),
+            row("no checkpoint in", "--resume", "@/unfinished"));
     }
 
     private static Arguments row(String phrase, String... args) {
@@ -215,10 +244,13 @@ class CliTest {
         Files.writeString(out.resolve("notes.txt"), "keep me");
         Map<String, String> before = contents(out);
         List<String> given = Arrays.asList(args);
-        List<String> a = new ArrayList<>(List.of("simulate", "--out", out.toString(), "--force"));
-        for (String[] d : new String[][] {{"--model", "grain-growth"}, {"--steps", "5"}, {"--size", "16"}}) {
-            if (!given.contains(d[0]) && !(d[0].equals("--size") && given.contains("--init"))) {
-                a.addAll(List.of(d));
+        List<String> a = new ArrayList<>(List.of("simulate"));
+        if (!given.contains("--resume")) {
+            a.addAll(List.of("--out", out.toString(), "--force"));
+            for (String[] d : new String[][] {{"--model", "grain-growth"}, {"--steps", "5"}, {"--size", "16"}}) {
+                if (!given.contains(d[0]) && !(d[0].equals("--size") && given.contains("--init"))) {
+                    a.addAll(List.of(d));
+                }
             }
         }
         for (String s : args) {
@@ -237,6 +269,10 @@ class CliTest {
     }
 
     private static void writeInputs(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("empty"));
+        Files.createDirectories(dir.resolve("unfinished"));
+        Files.writeString(dir.resolve("unfinished/run.json"), "{\n  \"lshsmile_version\": \"0.1.0\",\n"
+            + "  \"status\": \"running\"\n}\n");
         Files.writeString(dir.resolve("text.npy"), "x,y\n1,2\n");
         Npy.write(dir.resolve("rank4.npy"), new int[] {2, 2, 2, 2}, new double[16]);
         Npy.write(dir.resolve("good.npy"), new int[] {2, 8, 8}, new double[128]);

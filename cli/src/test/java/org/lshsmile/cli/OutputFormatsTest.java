@@ -54,4 +54,22 @@ class OutputFormatsTest {
         assertEquals(0x440154, Png.viridis(0));
         assertEquals(0xfde725, Png.viridis(1));
     }
+
+    @Test
+    void eachFieldIsScaledToItsOwnRangeAndAFlatFieldIsMidScale() {
+        // 2 fields of 1 x 3 cells: field 0 spans [10, 30], field 1 is flat
+        double[] v = {10, 20, 30, 7, 7, 7};
+        BufferedImage a = Png.renderField(v, 0, 1, 3);
+        assertEquals(Png.viridis(0), a.getRGB(0, 0) & 0xffffff);
+        assertEquals(Png.viridis(0.5), a.getRGB(1, 0) & 0xffffff);
+        assertEquals(Png.viridis(1), a.getRGB(2, 0) & 0xffffff);
+        BufferedImage b = Png.renderField(v, 1, 1, 3);
+        for (int x = 0; x < 3; x++) {
+            assertEquals(Png.viridis(0.5), b.getRGB(x, 0) & 0xffffff);
+        }
+        int mid = Png.viridis(0.0625);
+        int lo = Png.viridis(0);
+        int hi = Png.viridis(0.125);
+        assertEquals((lo >> 8 & 0xff) + (hi >> 8 & 0xff), 2 * (mid >> 8 & 0xff), 1, "linear between control points");
+    }
 }
