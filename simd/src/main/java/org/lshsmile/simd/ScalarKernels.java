@@ -104,11 +104,42 @@ final class ScalarKernels implements StencilKernels {
                              long rowStride, int rowFrom, int rowTo, int colFrom, int nx, double[] p,
                              boolean conservative, boolean voidMask, boolean clamp) {
         for (int r = rowFrom - 1; r <= rowTo; r++) {
+            nanovoidLogRow(cur, muRows, planeStride, rowStride, r, colFrom - 1, colFrom + nx);
             nanovoidMuRow(cur, muRows, planeStride, rowStride, r, colFrom - 1, colFrom, nx, p, voidMask);
             if (r >= rowFrom + 1) {
                 nanovoidUpdateRow(cur, next, muRows, planeStride, rowStride, r - 1, colFrom, colFrom, nx, p,
                     conservative, voidMask, clamp);
             }
+        }
+    }
+
+    /** Scratch row of ln c_v for row r is {@code LOG_V + r mod 3}; then ln c_i, ln(1 - c_v - c_i). */
+    static final int LOG_V = 6;
+    /** First scratch row of ln c_i. */
+    static final int LOG_I = 9;
+    /** First scratch row of ln(1 - c_v - c_i). */
+    static final int LOG_R = 12;
+
+    /**
+     * The masked logarithms of row r, columns [from, to], into their rolling scratch rows. One scalar
+     * pass shared by both kernel sets: each log is computed once per cell (mu and f_s both use it), and
+     * the same code gives the same bits whichever kernels run.
+     */
+    static void nanovoidLogRow(MemorySegment cur, MemorySegment scratch, long planeStride, long rowStride, int r,
+                               int from, int to) {
+        final double eps = Nanovoid.EPS;
+        final long row = r * rowStride;
+        final long slot = Math.floorMod(r, 3) * rowStride;
+        final long lv = LOG_V * rowStride + slot;
+        final long li = LOG_I * rowStride + slot;
+        final long lr = LOG_R * rowStride + slot;
+        for (int c = from; c <= to; c++) {
+            double cv = cur.getAtIndex(D, row + c);
+            double ci = cur.getAtIndex(D, planeStride + row + c);
+            double rest = (1.0 - cv) - ci;
+            scratch.setAtIndex(D, lv + c, Log.log(Math.max(cv, eps)));
+            scratch.setAtIndex(D, li + c, Log.log(Math.max(ci, eps)));
+            scratch.setAtIndex(D, lr + c, Log.log(Math.max(rest, eps)));
         }
     }
 
@@ -125,6 +156,9 @@ final class ScalarKernels implements StencilKernels {
         final long row = r * rowStride;
         final long slotV = Math.floorMod(r, 3) * rowStride;
         final long slotI = (3 + Math.floorMod(r, 3)) * rowStride;
+        final long logV = LOG_V * rowStride + slotV;
+        final long logI = LOG_I * rowStride + slotV;
+        final long logR = LOG_R * rowStride + slotV;
         for (int c = from; c <= colFrom + nx; c++) {
             long iv = row + c;
             long ii = planeStride + iv;
@@ -140,9 +174,9 @@ final class ScalarKernels implements StencilKernels {
             double h = em1 * em1;
             double j = eta * eta;
             double rest = (1.0 - cv) - ci;
-            double lr = Math.log(Math.max(rest, eps));
-            double dfv = ev + kt * (Math.log(Math.max(cv, eps)) - lr);
-            double dfi = ei + kt * (Math.log(Math.max(ci, eps)) - lr);
+            double lr = muRows.getAtIndex(D, logR + c);
+            double dfv = ev + kt * (muRows.getAtIndex(D, logV + c) - lr);
+            double dfi = ei + kt * (muRows.getAtIndex(D, logI + c) - lr);
             if (voidMask && rest < eps) {
                 dfv = 0.0;
                 dfi = 0.0;
@@ -213,9 +247,9 @@ final class ScalarKernels implements StencilKernels {
             double lapE = (((cur.getAtIndex(D, ie - 1) + cur.getAtIndex(D, ie + 1))
                 + (cur.getAtIndex(D, ie - rowStride) + cur.getAtIndex(D, ie + rowStride))) - 4.0 * eta) * inv;
             double rest = (1.0 - cv) - ci;
-            double lr = Math.log(Math.max(rest, eps));
-            double fs = (ev * cv + ei * ci) + kt * ((cv * Math.log(Math.max(cv, eps))
-                + ci * Math.log(Math.max(ci, eps))) + rest * lr);
+            double lr = muRows.getAtIndex(D, LOG_R * rowStride + vMid + c);
+            double fs = (ev * cv + ei * ci) + kt * ((cv * muRows.getAtIndex(D, LOG_V * rowStride + vMid + c)
+                + ci * muRows.getAtIndex(D, LOG_I * rowStride + vMid + c)) + rest * lr);
             if (voidMask && rest < eps) {
                 fs = 0.0;
             }

@@ -112,10 +112,13 @@ public interface StencilKernels {
      *   eta' = eta + dt ( -L ( 2 (eta-1) f_s + 2 eta f_v - ke lap eta ) ),  f_v = (c_v-1)^2 + c_i^2
      * </pre>
      * then the flush to zero and, if {@code clamp}, a clamp of all three fields to [0, 1]. mu is computed
-     * into rolling three-row buffers as in {@link #cahnHilliardRows}. The SIMD logarithm may differ from
-     * {@link Math#log} in the last bit, so this kernel agrees with its scalar twin to ~1e-13, not bitwise.
+     * into rolling three-row buffers as in {@link #cahnHilliardRows}. The three logarithms of a row are
+     * computed once, by one scalar pass both kernel sets share, with the project's own logarithm (the
+     * Vector API's may differ in the last bit from run to run), so this kernel too gives the same bits
+     * in its scalar and SIMD forms, on every run.
      *
-     * @param muRows scratch of at least {@code 6 * rowStride} doubles, private to the calling thread
+     * @param muRows scratch of at least {@code 15 * rowStride} doubles (mu_v, mu_i and three logarithms,
+     *               three rows each), private to the calling thread
      * @param p      parameters indexed by {@link Nanovoid}
      */
     void nanovoidRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride, long rowStride,

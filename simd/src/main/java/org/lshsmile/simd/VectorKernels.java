@@ -3,6 +3,7 @@ package org.lshsmile.simd;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -206,6 +207,10 @@ final class VectorKernels implements StencilKernels {
         final int muBound = muFrom + S.loopBound(nx + 2);
         final int bound = colFrom + S.loopBound(nx);
         for (int r = rowFrom - 1; r <= rowTo; r++) {
+            nanovoidLogVectors(cur, muRows, planeStride, rowStride, r, 0, muFrom, muBound);
+            nanovoidLogVectors(cur, muRows, planeStride, rowStride, r, 1, muFrom, muBound);
+            int l = nanovoidLogVectors(cur, muRows, planeStride, rowStride, r, 2, muFrom, muBound);
+            ScalarKernels.nanovoidLogRow(cur, muRows, planeStride, rowStride, r, l, colFrom + nx);
             int c = nanovoidMuVectors(cur, muRows, planeStride, rowStride, r, muFrom, muBound, p, voidMask);
             ScalarKernels.nanovoidMuRow(cur, muRows, planeStride, rowStride, r, c, colFrom, nx, p, voidMask);
             if (r >= rowFrom + 1) {
@@ -223,8 +228,47 @@ final class VectorKernels implements StencilKernels {
             .sub(four.mul(ctr)).mul(inv);
     }
 
-    private static DoubleVector maskedLog(DoubleVector u, DoubleVector eps) {
-        return u.max(eps).lanewise(VectorOperators.LOG);
+    /**
+     * Vector part of ScalarKernels.nanovoidLogRow for one quantity ({@code which}: 0 ln c_v, 1 ln c_i,
+     * 2 ln(1 - c_v - c_i)); returns the first column left for the scalar tail. The logarithm (the same
+     * operations in the same order as {@link Log#log}) is written out in the loop, not called: C2 left
+     * such a helper out of line and boxed the vectors crossing the call.
+     */
+    private static int nanovoidLogVectors(MemorySegment cur, MemorySegment scratch, long planeStride, long rowStride,
+                                          int r, int which, int from, int bound) {
+        final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
+        final long row = r * rowStride;
+        final long slot = Math.floorMod(r, 3) * rowStride;
+        final long out = (which == 0 ? ScalarKernels.LOG_V : which == 1 ? ScalarKernels.LOG_I : ScalarKernels.LOG_R)
+            * rowStride + slot;
+        int c = from;
+        for (; c < bound; c += LANES) {
+            DoubleVector cv = load(cur, row + c);
+            DoubleVector ci = load(cur, planeStride + row + c);
+            DoubleVector u = which == 0 ? cv : which == 1 ? ci : vOne.sub(cv).sub(ci);
+            DoubleVector x = u.max(vEps);
+            LongVector bits = x.reinterpretAsLongs();
+            DoubleVector k = (DoubleVector) bits.lanewise(VectorOperators.LSHR, 52).sub(1023L)
+                .convert(VectorOperators.L2D, 0);
+            DoubleVector m = bits.and(Log.MANTISSA).or(Log.ONE_BITS).reinterpretAsDoubles();
+            VectorMask<Double> big = m.compare(VectorOperators.GT, Log.SQRT2);
+            m = m.blend(m.mul(0.5), big);
+            k = k.blend(k.add(1.0), big);
+            DoubleVector f = m.sub(1.0);
+            DoubleVector s = f.div(f.add(2.0));
+            DoubleVector z = s.mul(s);
+            DoubleVector w = z.mul(z);
+            DoubleVector t1 = w.mul(w.mul(w.mul(Log.LG6).add(Log.LG4)).add(Log.LG2));
+            DoubleVector t2 = z.mul(w.mul(w.mul(w.mul(Log.LG7).add(Log.LG5)).add(Log.LG3)).add(Log.LG1));
+            DoubleVector hfsq = f.mul(f).mul(0.5);
+            DoubleVector y = k.mul(Log.LN2_HI).sub(hfsq.sub(s.mul(hfsq.add(t2.add(t1))).add(k.mul(Log.LN2_LO)))
+                .sub(f));
+            // NaN and +infinity pass through, as in the scalar twin
+            y.blend(x, x.compare(VectorOperators.LT, Double.POSITIVE_INFINITY).not())
+                .intoMemorySegment(scratch, (out + c) << 3, LE);
+        }
+        return c;
     }
 
     /** Vector part of ScalarKernels.nanovoidMuRow; returns the first column left for the scalar tail. */
@@ -244,6 +288,9 @@ final class VectorKernels implements StencilKernels {
         final long row = r * rowStride;
         final long slotV = Math.floorMod(r, 3) * rowStride;
         final long slotI = (3 + Math.floorMod(r, 3)) * rowStride;
+        final long logV = ScalarKernels.LOG_V * rowStride + slotV;
+        final long logI = ScalarKernels.LOG_I * rowStride + slotV;
+        final long logR = ScalarKernels.LOG_R * rowStride + slotV;
         int c = from;
         for (; c < bound; c += LANES) {
             long iv = row + c;
@@ -257,9 +304,9 @@ final class VectorKernels implements StencilKernels {
             DoubleVector h = em1.mul(em1);
             DoubleVector j = eta.mul(eta);
             DoubleVector rest = vOne.sub(cv).sub(ci);
-            DoubleVector lr = maskedLog(rest, vEps);
-            DoubleVector dfv = vEv.add(vKt.mul(maskedLog(cv, vEps).sub(lr)));
-            DoubleVector dfi = vEi.add(vKt.mul(maskedLog(ci, vEps).sub(lr)));
+            DoubleVector lr = load(muRows, logR + c);
+            DoubleVector dfv = vEv.add(vKt.mul(load(muRows, logV + c).sub(lr)));
+            DoubleVector dfi = vEi.add(vKt.mul(load(muRows, logI + c).sub(lr)));
             if (voidMask) {
                 VectorMask<Double> inVoid = rest.compare(VectorOperators.LT, vEps);
                 dfv = dfv.blend(vZero, inVoid);
@@ -290,7 +337,8 @@ final class VectorKernels implements StencilKernels {
             p[Nanovoid.DV] / kt, p, conservative, clamp);
         nanovoidConcentrationVectors(cur, next, muRows, planeStride, rowStride, row, 1, mid + 3 * rowStride,
             up + 3 * rowStride, down + 3 * rowStride, from, bound, p[Nanovoid.DI] / kt, p, conservative, clamp);
-        return nanovoidEtaVectors(cur, next, planeStride, rowStride, row, from, bound, p, voidMask, clamp);
+        return nanovoidEtaVectors(cur, next, muRows, planeStride, rowStride, row, mid, from, bound, p, voidMask,
+            clamp);
     }
 
     /** c' = c + dt (div - R) for species plane {@code f} (0 = c_v, 1 = c_i) with mu slots mid/up/down. */
@@ -349,8 +397,12 @@ final class VectorKernels implements StencilKernels {
     }
 
     /** eta' = eta + dt (-L (2 (eta-1) f_s + 2 eta f_v - ke lap eta)); returns the first column left. */
-    private static int nanovoidEtaVectors(MemorySegment cur, MemorySegment next, long planeStride, long rowStride,
-                                          long row, int from, int bound, double[] p, boolean voidMask, boolean clamp) {
+    private static int nanovoidEtaVectors(MemorySegment cur, MemorySegment next, MemorySegment scratch,
+                                          long planeStride, long rowStride, long row, long mid, int from, int bound,
+                                          double[] p, boolean voidMask, boolean clamp) {
+        final long logV = ScalarKernels.LOG_V * rowStride + mid;
+        final long logI = ScalarKernels.LOG_I * rowStride + mid;
+        final long logR = ScalarKernels.LOG_R * rowStride + mid;
         final DoubleVector vDt = DoubleVector.broadcast(S, p[Nanovoid.DT]);
         final DoubleVector vEv = DoubleVector.broadcast(S, p[Nanovoid.EV]);
         final DoubleVector vEi = DoubleVector.broadcast(S, p[Nanovoid.EI]);
@@ -373,9 +425,9 @@ final class VectorKernels implements StencilKernels {
             DoubleVector eta = load(cur, ie);
             DoubleVector lapE = lap(cur, ie, rowStride, eta, vFour, vInv);
             DoubleVector rest = vOne.sub(cv).sub(ci);
-            DoubleVector lr = maskedLog(rest, vEps);
+            DoubleVector lr = load(scratch, logR + c);
             DoubleVector fs = vEv.mul(cv).add(vEi.mul(ci)).add(vKt.mul(
-                cv.mul(maskedLog(cv, vEps)).add(ci.mul(maskedLog(ci, vEps))).add(rest.mul(lr))));
+                cv.mul(load(scratch, logV + c)).add(ci.mul(load(scratch, logI + c))).add(rest.mul(lr))));
             if (voidMask) {
                 fs = fs.blend(vZero, rest.compare(VectorOperators.LT, vEps));
             }

@@ -9,8 +9,14 @@ public interface Engine extends AutoCloseable {
     /** Advances n steps. */
     void step(int n);
 
-    /** Steps done since construction. */
+    /** Steps done since construction (or since the count was set). */
     long stepsDone();
+
+    /**
+     * Sets the step counter: the index of the next step is {@code n}. Random sources are keyed by it,
+     * so resuming a run or replaying steps draws the same numbers again.
+     */
+    void setStepsDone(long n);
 
     /** Time step. */
     double dt();

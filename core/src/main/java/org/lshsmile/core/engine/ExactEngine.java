@@ -156,10 +156,7 @@ public final class ExactEngine implements Engine {
         }
     }
 
-    /**
-     * Sets the step counter, e.g. to the step a checkpoint was taken at when resuming: random sources
-     * are keyed by it, so a resumed run continues the same random stream.
-     */
+    @Override
     public void setStepsDone(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("step count must be >= 0, got " + n);

@@ -54,18 +54,20 @@ public final class GuardedRun implements AutoCloseable {
             int k = (int) Math.min(chunk, left);
             Grid g = engine.grid();
             g.copyStateTo(backup);
+            long first = engine.stepsDone();
             engine.step(k);
             if (Diagnostics.firstNonFinite(g) != null) {
-                replay(k);
+                replay(first, k);
             }
             steps += k;
             left -= k;
         }
     }
 
-    private void replay(int k) {
+    private void replay(long first, int k) {
         Grid g = engine.grid();
         backup.copyStateTo(g);
+        engine.setStepsDone(first); // random sources are keyed by the step: replay draws the same numbers
         for (int i = 1; i <= k; i++) {
             g.copyStateTo(backup);
             engine.step(1);

@@ -160,6 +160,11 @@ public final class Nanovoid implements Model {
         return form;
     }
 
+    /** Whether f_s and its derivatives are zeroed where 1 - c_v - c_i < 1e-6 (inside a void). */
+    public boolean voidMask() {
+        return voidMask;
+    }
+
     /** Whether fields are clamped to [0, 1]. */
     public boolean clamp() {
         return clamp;
@@ -221,7 +226,7 @@ public final class Nanovoid implements Model {
 
     @Override
     public long scratchDoubles(Grid grid) {
-        return 6 * grid.rowStride();
+        return 15 * grid.rowStride();
     }
 
     private double[] kernelParams(double dt, double dx) {
