@@ -235,7 +235,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR",
         description = "Continue the run in DIR from its newest valid checkpoint, with its settings, to its end;"
             + " only --steps N may be given, to change the total. The result is bitwise that of an uninterrupted"
-            + " run (nanovoid: with --kernels scalar).")
+            + " run.")
     private Path resume;
 
     @Option(names = "--force", description = "Write into a non-empty --out, replacing the files of the same names"
