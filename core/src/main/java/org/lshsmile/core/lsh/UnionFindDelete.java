@@ -37,13 +37,16 @@ import org.lshsmile.core.grid.MemoryBudget;
  *       its non-leaf children up to itself; a node left with fewer than 3 children hands all of them up
  *       and becomes a leaf.</li>
  * </ul>
- * These keep, besides the shape invariants, the value invariant of Alstrup et al.: with
- * {@code val(x) = 1.5^rank(parent(x))} for a non-root node and {@code 1.5^rank(root)} for the root, every
- * tree has {@code sum of val >= 2^rank(root)}. A tree of {@code s} nodes therefore has root rank, and
- * height, at most {@code log_{4/3} s}: a find is O(log s) in the worst case and O(&alpha;(s)) amortised
- * (the paper's bound, in the current size of the set). Union and the structural part of delete are O(1).
- * {@link #delete} also needs the root, to keep {@link #size} O(1): that is free when the element is the
- * root or a child of it, otherwise one path-splitting find.
+ * Besides the shape invariants these keep a value invariant in the manner of Alstrup et al.'s analysis:
+ * with {@code val(x) = 1.5^rank(parent(x))} for a non-root node and {@code 1.5^rank(root)} for the root,
+ * every tree has {@code sum of val >= 2^rank(root)}. Linking and path splitting only raise values and the
+ * rank resets (new leaves to 0, roots of trees that fall back to height 1 to 1) only lower the bound; a
+ * deleted leaf's value is paid back by the 2 children moved up one level (each gains at least half its
+ * value), or by the 3 grandchildren moved up to the root. A tree of {@code s} nodes therefore has root
+ * rank, and height, at most {@code log_{4/3} s}: a find is O(log s) in the worst case, and O(&alpha;(s))
+ * amortised by the paper's analysis, in the current size of the set. Union and the structural part of
+ * delete are O(1); {@link #delete} also needs the root, to keep {@link #size} O(1), which is free when
+ * the element is the root or a child of it and otherwise costs one path-splitting find.
  *
  * <h2>Off-heap layout</h2>
  * Thirteen int arrays of length n, each its own 64-byte aligned {@link MemorySegment} in one shared
@@ -253,7 +256,9 @@ public final class UnionFindDelete implements AutoCloseable {
 
     /**
      * Removes {@code e} (which must be in a set) from its set; {@code e} is then in no set until
-     * {@link #makeSet}. The set keeps its id unless it becomes empty.
+     * {@link #makeSet}. The set keeps its id unless it becomes empty. O(1) tree surgery (swap with a leaf,
+     * remove the leaf node, local rebuild) after a root lookup that is free for the root and its children
+     * and one path-splitting find otherwise.
      */
     public void delete(int e) {
         int x = get(nodeOf, e);

@@ -26,6 +26,9 @@ class UnionFindDeleteTest {
     private static final class Reference {
         final int[] label;
         final Map<Integer, Set<Integer>> members = new HashMap<>();
+        /** Live labels, for picking a set uniformly (unions of like-sized sets build deep trees). */
+        final List<Integer> labels = new ArrayList<>();
+        private final Map<Integer, Integer> labelPos = new HashMap<>();
         private int nextLabel;
 
         Reference(int n) {
@@ -39,14 +42,30 @@ class UnionFindDeleteTest {
             int l = nextLabel++;
             label[e] = l;
             members.put(l, new HashSet<>(List.of(e)));
+            labelPos.put(l, labels.size());
+            labels.add(l);
             return l;
+        }
+
+        private void dropLabel(int l) {
+            members.remove(l);
+            int i = labelPos.remove(l);
+            int last = labels.remove(labels.size() - 1);
+            if (last != l) {
+                labels.set(i, last);
+                labelPos.put(last, i);
+            }
+        }
+
+        int randomMember(SplittableRandom rnd) {
+            return members.get(labels.get(rnd.nextInt(labels.size()))).iterator().next();
         }
 
         void delete(int e) {
             Set<Integer> s = members.get(label[e]);
             s.remove(e);
             if (s.isEmpty()) {
-                members.remove(label[e]);
+                dropLabel(label[e]);
             }
             label[e] = -1;
         }
@@ -58,7 +77,8 @@ class UnionFindDeleteTest {
             if (la == lb) {
                 return new int[] {la, -1};
             }
-            Set<Integer> sb = members.remove(lb);
+            Set<Integer> sb = members.get(lb);
+            dropLabel(lb);
             members.get(la).addAll(sb);
             for (int e : sb) {
                 label[e] = la;
@@ -162,21 +182,31 @@ class UnionFindDeleteTest {
                 }
                 switch (kind) {
                     case UNION -> {
-                        int a = pop.randomPresent(rnd);
-                        int b = pop.randomPresent(rnd);
-                        int id = rnd.nextBoolean() ? f.union(a, b) : f.unionSets(f.find(a), f.find(b));
+                        boolean bySet = rnd.nextBoolean();
+                        int a = bySet ? ref.randomMember(rnd) : pop.randomPresent(rnd);
+                        int b = bySet ? ref.randomMember(rnd) : pop.randomPresent(rnd);
+                        int idA = idOfLabel.get(ref.label[a]);
+                        int idB = idOfLabel.get(ref.label[b]);
+                        // Mostly by set id, without finds, so that path splitting does not flatten every tree.
+                        int id = rnd.nextInt(3) == 0 ? f.union(a, b) : f.unionSets(idA, idB);
+                        assertTrue(id == idA || id == idB, "union keeps one of the two ids");
+                        if (idA == idB) {
+                            assertEquals(idA, id, "a set united with itself is unchanged");
+                        }
                         int[] labels = ref.union(a, b);
                         idOfLabel.remove(labels[1]);
                         idOfLabel.put(labels[0], id);
-                        assertEquals(id, f.find(a), "union result is a's set");
-                        assertEquals(id, f.find(b), "union result is b's set");
                         assertEquals(ref.sizeOf(a), f.size(id));
                         maxRank = Math.max(maxRank, f.rankOfNode(id));
                     }
                     case DELETE -> {
                         int e = pop.randomPresent(rnd);
+                        // Half the time look a little for an element at an internal node: rarer, but the hard case.
+                        for (int tries = rnd.nextBoolean() ? 20 : 0; tries > 0 && !internal(f, e); tries--) {
+                            e = pop.randomPresent(rnd);
+                        }
                         int node = f.nodeOfElement(e);
-                        internalDeletes += f.childCountOfNode(node) > 0 && f.parentOfNode(node) != node ? 1 : 0;
+                        internalDeletes += internal(f, e) ? 1 : 0;
                         deepDeletes += depth(f, node) >= 2 ? 1 : 0;
                         int label = ref.label[e];
                         int idBefore = idOfLabel.get(label);
@@ -220,17 +250,27 @@ class UnionFindDeleteTest {
                 }
                 if (op % 250 == 249) {
                     f.checkInvariants();
+                    assertSameSets(f, ref, idOfLabel);
+                }
+                if (op % 5000 == 4999) {
                     assertSamePartition(f, ref, idOfLabel);
                 }
             }
             f.checkInvariants();
             assertSamePartition(f, ref, idOfLabel);
         }
+        System.out.printf("UnionFindDelete differential n=%d: max rank %d, %d internal and %d depth>=2 deletes%n",
+            n, maxRank, internalDeletes, deepDeletes);
         if (n == 1000) {
             assertTrue(maxRank >= 3, "full trees of height > 1 were exercised, max rank " + maxRank);
-            assertTrue(internalDeletes > 100, "internal (non-leaf, non-root) nodes deleted: " + internalDeletes);
-            assertTrue(deepDeletes > 100, "deletes at depth >= 2: " + deepDeletes);
+            assertTrue(internalDeletes > 200, "internal (non-leaf, non-root) nodes deleted: " + internalDeletes);
+            assertTrue(deepDeletes > 500, "deletes at depth >= 2: " + deepDeletes);
         }
+    }
+
+    private static boolean internal(UnionFindDelete f, int e) {
+        int v = f.nodeOfElement(e);
+        return f.childCountOfNode(v) > 0 && f.parentOfNode(v) != v;
     }
 
     private static int depth(UnionFindDelete f, int node) {
@@ -241,6 +281,20 @@ class UnionFindDeleteTest {
         return d;
     }
 
+    /** Partition equality through members (no finds, so trees keep their shape). */
+    private static void assertSameSets(UnionFindDelete f, Reference ref, Map<Integer, Integer> idOfLabel) {
+        assertEquals(ref.members.size(), f.setCount());
+        assertEquals(ref.members.keySet(), idOfLabel.keySet());
+        for (Map.Entry<Integer, Set<Integer>> s : ref.members.entrySet()) {
+            int id = idOfLabel.get(s.getKey());
+            Set<Integer> seen = new HashSet<>();
+            f.members(id, seen::add);
+            assertEquals(s.getValue(), seen, "members of set " + id);
+            assertEquals(s.getValue().size(), f.size(id));
+        }
+    }
+
+    /** Partition equality through find (set ids of every element). */
     private static void assertSamePartition(UnionFindDelete f, Reference ref, Map<Integer, Integer> idOfLabel) {
         int n = ref.label.length;
         Map<Integer, Set<Integer>> byId = new HashMap<>();
@@ -414,6 +468,66 @@ class UnionFindDeleteTest {
         }
     }
 
+    /**
+     * Deep trees from balanced links, then finds and deletes aimed at internal nodes: reaches every branch
+     * of delete's leaf search and local rebuild (internal node whose last child is internal, rebuild at the
+     * root and below it, a tree falling back to reduced).
+     */
+    @Test
+    void deepTreesSurviveFindsAndInternalDeletes() {
+        int groups = 1 << 6;
+        int n = 4 * groups;
+        for (int seed = 0; seed < 20; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            try (UnionFindDelete f = new UnionFindDelete(n)) {
+                List<Integer> roots = new ArrayList<>();
+                for (int g = 0; g < groups; g++) {
+                    int s = f.find(4 * g);
+                    for (int k = 1; k < 4; k++) {
+                        s = f.unionSets(s, f.find(4 * g + k));
+                    }
+                    roots.add(s);
+                }
+                while (roots.size() > 1) {
+                    List<Integer> next = new ArrayList<>();
+                    for (int i = 0; i < roots.size(); i += 2) {
+                        next.add(f.unionSets(roots.get(i), roots.get(i + 1)));
+                    }
+                    roots = next;
+                }
+                int id = roots.get(0);
+                Set<Integer> left = new HashSet<>();
+                for (int e = 0; e < n; e++) {
+                    left.add(e);
+                }
+                while (left.size() > 1) {
+                    int e = rnd.nextInt(n);
+                    if (!left.contains(e)) {
+                        continue;
+                    }
+                    if (rnd.nextInt(3) == 0) {
+                        assertEquals(id, f.find(e));
+                        continue;
+                    }
+                    for (int t = 0; t < 30; t++) {
+                        int c = rnd.nextInt(n);
+                        if (left.contains(c) && f.childCountOfNode(f.nodeOfElement(c)) > 0) {
+                            e = c;
+                            break;
+                        }
+                    }
+                    f.delete(e);
+                    left.remove(e);
+                    f.checkInvariants();
+                    assertEquals(left.size(), f.size(id), "the set keeps its id while not empty");
+                    Set<Integer> seen = new HashSet<>();
+                    f.members(id, seen::add);
+                    assertEquals(left, seen);
+                }
+            }
+        }
+    }
+
     @Test
     void closeKillsTheSegmentsAndEveryMethodThrows() {
         UnionFindDelete f = new UnionFindDelete(8);
@@ -455,6 +569,7 @@ class UnionFindDeleteTest {
     void checkInvariantsNamesACorruption() {
         try (UnionFindDelete f = new UnionFindDelete(4)) {
             f.union(0, 1);
+            f.delete(3);
             f.checkInvariants();
             f.makeSet(1);
             IllegalStateException ex = assertThrows(IllegalStateException.class, f::checkInvariants);
