@@ -15,7 +15,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code lshsmile} command: phase-field simulation from the command line.
  *
- * <p>Exit codes: 0 success, 1 a failure that is not the input's fault (I/O, memory), 2 bad input (one
+ * <p>Exit codes: 0 success, 1 a failure that is not the input's fault (I/O, memory) or, for validate, a failed check, 2 bad input (one
  * line on stderr, {@code lshsmile: error: <problem>; <fix>}), 3 the run produced NaN or infinity.
  */
 @Command(name = "lshsmile", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
-        "  1  failure that is not the input's fault (I/O error, out of memory)",
+        "  1  failure that is not the input's fault (I/O error, out of memory); validate: a check failed",
         "  2  bad input: one line on stderr saying what is wrong and how to fix it",
         "  3  the run produced NaN or infinity (last_good.npy holds the last good state)"})
 public final class Main implements Callable<Integer> {
@@ -57,6 +57,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("demo", demo.progress(progress));
         cl.addSubcommand("simulate", new SimulateCommand(progress));
+        cl.addSubcommand("validate", new ValidateCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::onParameterError);
