@@ -34,6 +34,15 @@ public final class Kernels {
         return SCALAR;
     }
 
+    /**
+     * The natural logarithm every kernel set uses (fixed operations, the same bits on every run and CPU),
+     * for code outside this module that must reproduce the kernels bitwise. Domain: positive normal
+     * doubles, NaN and +infinity.
+     */
+    public static double log(double x) {
+        return Log.log(x);
+    }
+
     /** The Vector API kernels, or empty with {@link #vectorUnavailableReason()}. */
     public static Optional<StencilKernels> simd() {
         return VECTOR.kernels();

@@ -138,6 +138,37 @@ public final class CahnHilliard implements Model {
             grid.colStart(), grid.nx(), mobility * dt, kappa, rho, ca, cb, 1.0 / (grid.dx() * grid.dx()));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The operations of {@code ScalarKernels.cahnHilliardRows}: mu at the centre and its 4 direct
+     * neighbours (their Laplacians reach the second-order neighbours), then {@code c + M dt lap(mu)} and
+     * the flush. No random sources, so {@code step}, {@code y}, {@code x} and {@code nx} are unused.
+     */
+    @Override
+    public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
+        double inv = 1.0 / (dx * dx);
+        double mdt = mobility * dt;
+        double muC = mu(nb, Neighbourhood.CENTER, inv);
+        double muW = mu(nb, Neighbourhood.W, inv);
+        double muE = mu(nb, Neighbourhood.E, inv);
+        double muN = mu(nb, Neighbourhood.N, inv);
+        double muS = mu(nb, Neighbourhood.S, inv);
+        double lap = (((muW + muE) + (muN + muS)) - 4.0 * muC) * inv;
+        double v = nb[Neighbourhood.CENTER] + mdt * lap;
+        out[0] = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
+    }
+
+    /** mu at stencil point p (CENTER, W, E, N or S), as the dense kernel computes it. */
+    private double mu(double[] nb, int p, double inv) {
+        double twoRho = 2.0 * rho;
+        double sum = ca + cb;
+        double ctr = nb[p];
+        double lap = Neighbourhood.lap(nb, 0, p, inv);
+        double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
+        return df - kappa * lap;
+    }
+
     @Override
     public double freeEnergy(Grid grid) {
         grid.refreshHalo();

@@ -218,6 +218,41 @@ public final class GrainGrowth implements Model {
             rowFrom, rowTo, grid.colStart(), grid.nx(), ldt, kappa, a, b, inv, clamp);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The operations of {@code ScalarKernels.grainGrowthRows}: sum of squares over the order
+     * parameters in field order, 5-point Laplacian, flush, then the clamp when on. No random sources, so
+     * {@code step}, {@code y}, {@code x} and {@code nx} are unused.
+     */
+    @Override
+    public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
+        final int n = Neighbourhood.SIZE;
+        double inv = 1.0 / (dx * dx);
+        double e0 = nb[Neighbourhood.CENTER];
+        double sumSq = e0 * e0;
+        for (int f = 1; f < q; f++) {
+            double e = nb[f * n + Neighbourhood.CENTER];
+            sumSq = sumSq + e * e;
+        }
+        for (int f = 0; f < q; f++) {
+            int base = f * n;
+            double lq = mobility[f] * dt;
+            double kq = kappa[f];
+            double ctr = nb[base + Neighbourhood.CENTER];
+            double lap = Neighbourhood.lap(nb, base, Neighbourhood.CENTER, inv);
+            double sq = ctr * ctr;
+            double other = sumSq - sq;
+            double bulk = ctr * ((b * sq - a) + 2.0 * other);
+            double v = ctr - lq * (bulk - kq * lap);
+            v = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
+            if (clamp) {
+                v = Math.min(Math.max(v, 0.0), 1.0);
+            }
+            out[f] = v;
+        }
+    }
+
     @Override
     public double freeEnergy(Grid grid) {
         grid.refreshHalo();

@@ -44,4 +44,32 @@ public interface Model {
 
     /** Total free energy of the current state (refreshes the halo first). */
     double freeEnergy(Grid grid);
+
+    /**
+     * The per-element update the LSH engine calls once per bucket: writes into {@code out[f]}, for every
+     * field f, the NEW value of the centre element after one step (not the increment; the paper's
+     * increment is {@code out[f] - nb[Neighbourhood.at(f, Neighbourhood.CENTER)]}), computed from the
+     * element's {@link Neighbourhood} alone.
+     *
+     * <p>Contract: for every interior cell, with {@code nb} gathered by {@link Neighbourhood#gather} from
+     * a grid with a fresh halo, the result is bitwise equal to what {@link #stepRows} writes with the
+     * scalar kernels: the same operations in the same order, the same flush of magnitudes below
+     * {@link StencilKernels#FLUSH_BELOW} to zero, the same clamp and the same random sources.
+     *
+     * <p>Allocates nothing; safe to call concurrently with distinct {@code out} arrays.
+     *
+     * @param nb   the neighbourhood, field-major, at least {@code Neighbourhood.SIZE * fields()} doubles
+     * @param dt   time step
+     * @param dx   grid spacing
+     * @param step index of the step being computed, as passed to {@link #stepRows} (seeds random sources)
+     * @param y    interior row of the element (seeds random sources)
+     * @param x    interior column of the element (seeds random sources)
+     * @param nx   number of interior columns of the grid (the random sources' cell index is {@code y * nx + x})
+     * @param out  receives the new values, at least {@code fields()} doubles
+     * @throws UnsupportedOperationException by default: a model without a per-element update cannot run
+     *                                       on the LSH engine (every model of this package has one)
+     */
+    default void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
+        throw new UnsupportedOperationException("model " + name() + " has no per-element update (evalNew)");
+    }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.simd.Kernels;
 import org.lshsmile.simd.StencilKernels;
 
 /**
@@ -32,6 +33,17 @@ public final class Nanovoid implements Model {
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final String[] NAMES = {"Ev", "Ei", "kT", "kv", "ki", "ke", "R_bulk", "R_surf", "Dv", "Di", "L"};
+    private static final int I_EV = 0;
+    private static final int I_EI = 1;
+    private static final int I_KT = 2;
+    private static final int I_KV = 3;
+    private static final int I_KI = 4;
+    private static final int I_KE = 5;
+    private static final int I_RB = 6;
+    private static final int I_RS = 7;
+    private static final int I_DV = 8;
+    private static final int I_DI = 9;
+    private static final int I_L = 10;
     private static final int[] SLOTS = {StencilKernels.Nanovoid.EV, StencilKernels.Nanovoid.EI,
         StencilKernels.Nanovoid.KT, StencilKernels.Nanovoid.KV, StencilKernels.Nanovoid.KI,
         StencilKernels.Nanovoid.KE, StencilKernels.Nanovoid.R_BULK, StencilKernels.Nanovoid.R_SURF,
@@ -281,6 +293,139 @@ public final class Nanovoid implements Model {
                 }
             }
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The operations of {@code ScalarKernels.nanovoidRows}: masked logarithms ({@link Kernels#log}) and
+     * mu_v, mu_i at the centre and its 4 direct neighbours (their Laplacians reach the second-order
+     * neighbours), the literal or conservative divergence (face mobilities use c at the direct
+     * neighbours), recombination, the Allen-Cahn term, the flush; then, with sources, the same
+     * {@link CounterRandom} draws as the dense step for cell {@code y * nx + x} (cascades gated by the old
+     * eta), and the clamp last; without sources the clamp follows the flush.
+     */
+    @Override
+    public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
+        final int n = Neighbourhood.SIZE;
+        final double eps = StencilKernels.Nanovoid.EPS;
+        final double ev = values[I_EV];
+        final double ei = values[I_EI];
+        final double kt = values[I_KT];
+        final double ke = values[I_KE];
+        final double rb = values[I_RB];
+        final double rs = values[I_RS];
+        final double mv = values[I_DV] / kt;
+        final double mi = values[I_DI] / kt;
+        final double mob = values[I_L];
+        final double inv = 1.0 / (dx * dx);
+        double muVC = mu(nb, Neighbourhood.CENTER, true, inv);
+        double muVW = mu(nb, Neighbourhood.W, true, inv);
+        double muVE = mu(nb, Neighbourhood.E, true, inv);
+        double muVN = mu(nb, Neighbourhood.N, true, inv);
+        double muVS = mu(nb, Neighbourhood.S, true, inv);
+        double muIC = mu(nb, Neighbourhood.CENTER, false, inv);
+        double muIW = mu(nb, Neighbourhood.W, false, inv);
+        double muIE = mu(nb, Neighbourhood.E, false, inv);
+        double muIN = mu(nb, Neighbourhood.N, false, inv);
+        double muIS = mu(nb, Neighbourhood.S, false, inv);
+        double cv = nb[Neighbourhood.CENTER];
+        double ci = nb[n + Neighbourhood.CENTER];
+        double eta = nb[2 * n + Neighbourhood.CENTER];
+        boolean conservative = form == Form.CONSERVATIVE;
+        double divV = divergence(nb, 0, muVC, muVW, muVE, muVN, muVS, mv, cv, inv, conservative);
+        double divI = divergence(nb, n, muIC, muIW, muIE, muIN, muIS, mi, ci, inv, conservative);
+        double rec = ((rb + rs * (eta * eta)) * cv) * ci;
+        double lapE = Neighbourhood.lap(nb, 2 * n, Neighbourhood.CENTER, inv);
+        double rest = (1.0 - cv) - ci;
+        double lr = Kernels.log(Math.max(rest, eps));
+        double fs = (ev * cv + ei * ci) + kt * ((cv * Kernels.log(Math.max(cv, eps))
+            + ci * Kernels.log(Math.max(ci, eps))) + rest * lr);
+        if (voidMask && rest < eps) {
+            fs = 0.0;
+        }
+        double cvm1 = cv - 1.0;
+        double fv = cvm1 * cvm1 + ci * ci;
+        double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - ke * lapE);
+        double nv = cv + dt * (divV - rec);
+        double ni = ci + dt * (divI - rec);
+        double ne = eta + dt * dEta;
+        nv = Math.abs(nv) < StencilKernels.FLUSH_BELOW ? 0.0 : nv;
+        ni = Math.abs(ni) < StencilKernels.FLUSH_BELOW ? 0.0 : ni;
+        ne = Math.abs(ne) < StencilKernels.FLUSH_BELOW ? 0.0 : ne;
+        if (sources.any()) {
+            long key = CounterRandom.key(sources.seed(), step, (long) y * nx + x);
+            double pv = 0;
+            double pi = 0;
+            if (sources.cascades() && eta < 0.8 && CounterRandom.uniform(key, 0) < sources.pCascade()) {
+                double p = CounterRandom.uniform(key, 1) * sources.vg();
+                pv = sources.bias() * p;
+                pi = (1 - sources.bias()) * p;
+            }
+            nv = nv + dt * (noise(key, 0) + pv);
+            ni = ni + dt * (noise(key, 1) + pi);
+            ne = ne + dt * (noise(key, 2) + (pv - pi));
+        }
+        if (clamp) {
+            nv = Math.min(Math.max(nv, 0.0), 1.0);
+            ni = Math.min(Math.max(ni, 0.0), 1.0);
+            ne = Math.min(Math.max(ne, 0.0), 1.0);
+        }
+        out[0] = nv;
+        out[1] = ni;
+        out[2] = ne;
+    }
+
+    /** Thermal noise of field f for a source key, 0 when noise is off (as {@code addSources} draws it). */
+    private double noise(long key, int f) {
+        return sources.noise() ? sources.amplitude() * CounterRandom.gaussian(key, 2 + 2 * f) : 0;
+    }
+
+    /** mu_v ({@code vacancy}) or mu_i at stencil point p (CENTER, W, E, N or S), as the dense kernel computes it. */
+    private double mu(double[] nb, int p, boolean vacancy, double inv) {
+        final int n = Neighbourhood.SIZE;
+        final double eps = StencilKernels.Nanovoid.EPS;
+        final double kt = values[I_KT];
+        double cv = nb[p];
+        double ci = nb[n + p];
+        double eta = nb[2 * n + p];
+        double em1 = eta - 1.0;
+        double h = em1 * em1;
+        double j = eta * eta;
+        double rest = (1.0 - cv) - ci;
+        double lr = Kernels.log(Math.max(rest, eps));
+        if (vacancy) {
+            double lapV = Neighbourhood.lap(nb, 0, p, inv);
+            double dfv = values[I_EV] + kt * (Kernels.log(Math.max(cv, eps)) - lr);
+            if (voidMask && rest < eps) {
+                dfv = 0.0;
+            }
+            return (h * dfv + j * (2.0 * (cv - 1.0))) - values[I_KV] * lapV;
+        }
+        double lapI = Neighbourhood.lap(nb, n, p, inv);
+        double dfi = values[I_EI] + kt * (Kernels.log(Math.max(ci, eps)) - lr);
+        if (voidMask && rest < eps) {
+            dfi = 0.0;
+        }
+        return (h * dfi + j * (2.0 * ci)) - values[I_KI] * lapI;
+    }
+
+    /**
+     * {@code M c lap(mu)} (literal) or {@code div(M c grad mu)} with face mobilities (conservative) for the
+     * concentration whose points start at {@code base}, as {@code ScalarKernels.divergence}.
+     */
+    private static double divergence(double[] nb, int base, double muC, double muW, double muE, double muN,
+                                     double muS, double m, double c, double inv, boolean conservative) {
+        if (!conservative) {
+            return (m * c) * ((((muW + muE) + (muN + muS)) - 4.0 * muC) * inv);
+        }
+        double mc = m * c;
+        double mw = m * nb[base + Neighbourhood.W];
+        double me = m * nb[base + Neighbourhood.E];
+        double mn = m * nb[base + Neighbourhood.N];
+        double ms = m * nb[base + Neighbourhood.S];
+        return ((((mc + me) * (muE - muC)) - ((mw + mc) * (muC - muW)))
+            + (((mc + ms) * (muS - muC)) - ((mn + mc) * (muC - muN)))) * (0.5 * inv);
     }
 
     /** Forward-difference gradients, masked logarithms and the void-interior mask, as in the update. */
