@@ -66,10 +66,6 @@ public interface Model {
      * @param x    interior column of the element (seeds random sources)
      * @param nx   number of interior columns of the grid (the random sources' cell index is {@code y * nx + x})
      * @param out  receives the new values, at least {@code fields()} doubles
-     * @throws UnsupportedOperationException by default: a model without a per-element update cannot run
-     *                                       on the LSH engine (every model of this package has one)
      */
-    default void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
-        throw new UnsupportedOperationException("model " + name() + " has no per-element update (evalNew)");
-    }
+    void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out);
 }

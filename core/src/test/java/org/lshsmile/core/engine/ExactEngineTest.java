@@ -181,6 +181,10 @@ class ExactEngineTest {
             @Override public double stableDt(double dx) { return real.stableDt(dx); }
             @Override public long scratchDoubles(Grid g) { return real.scratchDoubles(g); }
             @Override public double freeEnergy(Grid g) { return real.freeEnergy(g); }
+            @Override public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx,
+                                          double[] out) {
+                real.evalNew(nb, dt, dx, step, y, x, nx, out);
+            }
             @Override public void stepRows(StencilKernels k, Grid g, double dt, long step, int from, int to,
                                            java.lang.foreign.MemorySegment scratch) {
                 if (from > g.rowStart()) {
