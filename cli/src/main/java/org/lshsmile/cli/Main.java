@@ -58,6 +58,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("demo", demo.progress(progress));
         cl.addSubcommand("simulate", new SimulateCommand(progress));
         cl.addSubcommand("validate", new ValidateCommand());
+        cl.addSubcommand("lsh-params", new LshParamsCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::onParameterError);
