@@ -153,7 +153,8 @@ public final class LshSmileEngine implements Engine {
         this.family = new LshFamily(l, k, dim, r, seed);
         this.tables = new LongIntTable[l];
         for (int t = 0; t < l; t++) {
-            tables[t] = new LongIntTable(n, LongIntTable.DEFAULT_LOAD_FACTOR, false);
+            // sized for a typical bucket count, not for n: every step clears them, at a cost of their capacity
+            tables[t] = new LongIntTable(Math.min(n, 1 << 12), LongIntTable.DEFAULT_LOAD_FACTOR, false);
         }
         long nm = (long) n * m;
         this.value = arena.allocate(nm * Double.BYTES, 64);
