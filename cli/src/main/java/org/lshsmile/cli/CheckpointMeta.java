@@ -51,6 +51,8 @@ final class CheckpointMeta {
         m.put("checkpoint_every", Integer.toString(s.checkpointEvery()));
         m.put("steps_total", Integer.toString(s.steps()));
         m.put("seed", Long.toString(s.seed()));
+        m.put("engine", s.engine());
+        m.put("tau", Double.toString(s.tau()));
         s.init().description().forEach((k, v) -> m.put(IC + k, text(v)));
         return m;
     }
@@ -79,10 +81,13 @@ final class CheckpointMeta {
      * @param seed     the seed
      * @param version  the lshsmile version that wrote it
      * @param initialState the initial state's description
+     * @param engine   {@code exact} or {@code active} (exact for checkpoints that do not say)
+     * @param tau      the active engine's threshold
      */
     record Settings(Model model, ModelSwitches switches, String preset, double dx, double dt, boolean unsafeDt,
                     Boundary bc, String kernels, int threads, int every, List<String> formats, int checkpointEvery,
-                    int stepsTotal, long seed, String version, Map<String, Object> initialState) {
+                    int stepsTotal, long seed, String version, Map<String, Object> initialState, String engine,
+                    double tau) {
     }
 
     /**
@@ -123,7 +128,33 @@ final class CheckpointMeta {
             Boundary.parse(meta.text("bc")), meta.text("kernels"), meta.intValue("threads", 1, 1024),
             meta.intValue("every", 1, Integer.MAX_VALUE), formats,
             meta.intValue("checkpoint_every", 1, Integer.MAX_VALUE), meta.intValue("steps_total", 0,
-                Integer.MAX_VALUE), meta.longValue("seed"), meta.text("lshsmile_version"), ic);
+                Integer.MAX_VALUE), meta.longValue("seed"), meta.text("lshsmile_version"), ic,
+            engine(entries), tau(entries));
+    }
+
+    private static String engine(Map<String, String> entries) {
+        String e = entries.getOrDefault("engine", RunSpec.EXACT);
+        if (!e.equals(RunSpec.EXACT) && !e.equals(RunSpec.ACTIVE)) {
+            throw new IllegalArgumentException("'engine' is '" + e + "', not exact or active");
+        }
+        return e;
+    }
+
+    private static double tau(Map<String, String> entries) {
+        String t = entries.get("tau");
+        if (t == null) {
+            return org.lshsmile.core.engine.ActiveSetEngine.DEFAULT_TAU;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'tau' is '" + t + "', not a number");
+        }
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("'tau' must be finite and >= 0, got " + t);
+        }
+        return v;
     }
 
     /** An initial-state description value with its JSON type back: boolean, integer, shape, number or text. */

@@ -3,6 +3,7 @@ package org.lshsmile.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.lshsmile.core.engine.ActiveSetEngine;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.StencilKernels;
@@ -30,11 +31,32 @@ import org.lshsmile.simd.StencilKernels;
  * @param checkpointEvery  steps between checkpoints, 0 for none
  * @param start            where the run starts: step 0, or a checkpoint
  * @param progress         whether a progress bar may be drawn on stderr
+ * @param engine           {@code exact} or {@code active}
+ * @param tau              the active engine's change threshold (unused by exact)
  */
 record RunSpec(String command, Model model, ModelSwitches switches, String preset, InitialState init, double dx,
                double dt, boolean unsafeDt, Boundary bc, int steps, int every, StencilKernels kernels,
                String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
-               Start start, boolean progress) {
+               Start start, boolean progress, String engine, double tau) {
+
+    /** The exact engine. */
+    static final String EXACT = "exact";
+    /** The active-set (narrow band) engine. */
+    static final String ACTIVE = "active";
+
+    /** A run with the exact engine (demo and resumed runs). */
+    RunSpec(String command, Model model, ModelSwitches switches, String preset, InitialState init, double dx,
+            double dt, boolean unsafeDt, Boundary bc, int steps, int every, StencilKernels kernels,
+            String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
+            Start start, boolean progress) {
+        this(command, model, switches, preset, init, dx, dt, unsafeDt, bc, steps, every, kernels, kernelsRequested,
+            threads, seed, out, naming, checkpointEvery, start, progress, EXACT, ActiveSetEngine.DEFAULT_TAU);
+    }
+
+    /** Whether the run uses the active-set engine. */
+    boolean active() {
+        return ACTIVE.equals(engine);
+    }
 
     /**
      * The initial state. {@link Runner} reuses {@code values} as its snapshot buffer.

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lshsmile.core.diag.Diagnostics;
+import org.lshsmile.core.engine.ActiveSetEngine;
+import org.lshsmile.core.engine.Engine;
 import org.lshsmile.core.engine.ExactEngine;
 import org.lshsmile.core.engine.GuardedRun;
 import org.lshsmile.core.engine.NonFiniteStateException;
@@ -16,8 +18,8 @@ import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
 
 /**
- * Runs a {@link RunSpec}: loads the state into an off-heap grid, advances it with the exact engine under
- * a {@link GuardedRun}, and writes snapshots, checkpoints, diagnostics.csv, the final state and run.json.
+ * Runs a {@link RunSpec}: loads the state into an off-heap grid, advances it with the exact or the
+ * active-set engine under a {@link GuardedRun}, and writes snapshots, checkpoints, diagnostics.csv, the final state and run.json.
  *
  * <p>Work is done in chunks of {@link GuardedRun#DEFAULT_CHUNK} steps (the progress bar moves once per
  * chunk) that stop at every multiple of {@code every}, where a diagnostics row and snapshots are taken,
@@ -92,15 +94,17 @@ final class Runner {
      * @param snapshots        snapshot times written
      * @param checkpoint       the newest checkpoint, relative to the output directory, or null
      * @param written          file names written, in order
+     * @param denseSteps       steps this run swept densely (all of them for the exact engine)
+     * @param sparseSteps      steps the active-set engine computed on its active cells only
      */
     record Result(long startStep, long stepsDone, double wallSeconds, double stepSeconds, int threads,
                   double freeEnergyStart, double freeEnergyEnd, int grainsStart, int grainsEnd, int snapshots,
-                  String checkpoint, List<String> written) {
+                  String checkpoint, List<String> written, long denseSteps, long sparseSteps) {
 
         /** The same with the list of files written. */
         Result withWritten(List<String> names) {
             return new Result(startStep, stepsDone, wallSeconds, stepSeconds, threads, freeEnergyStart, freeEnergyEnd,
-                grainsStart, grainsEnd, snapshots, checkpoint, List.copyOf(names));
+                grainsStart, grainsEnd, snapshots, checkpoint, List.copyOf(names), denseSteps, sparseSteps);
         }
 
         /** Steps advanced by this run. */
@@ -143,17 +147,24 @@ final class Runner {
             checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
         }
         try (Grid g = new Grid(s.fields(), s.ny(), s.nx(), spec.dx(), spec.bc());
-             ExactEngine engine = new ExactEngine(model, g, spec.dt(), spec.kernels(), spec.threads());
+             Engine engine = spec.active()
+                 ? new ActiveSetEngine(model, g, spec.dt(), spec.kernels(), spec.threads(), spec.tau())
+                 : new ExactEngine(model, g, spec.dt(), spec.kernels(), spec.threads());
              GuardedRun guard = new GuardedRun(engine)) {
             grid = g;
             g.copyFrom(s.values());
-            engine.setStepsDone(start.step());
-            KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), engine.threads(), spec.threads());
+            engine.setStepsDone(start.step()); // for the active engine this also marks the loaded state as new
+            int threads = threads(engine);
+            KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads, spec.threads());
+            if (spec.active()) {
+                err.println("[INFO] engine: " + engine.description());
+                err.flush();
+            }
             double f0 = model.freeEnergy(g);
             int grains0 = grains() ? Diagnostics.countGrains(g) : -1;
             long done = start.step();
-            writeReport("running", null, new Result(done, done, 0, 0, engine.threads(), f0, f0, grains0, grains0, 0,
-                lastCheckpoint, List.of()));
+            writeReport("running", null, new Result(done, done, 0, 0, threads, f0, f0, grains0, grains0, 0,
+                lastCheckpoint, List.of(), 0, 0));
             if (!start.resumed()) {
                 record(0, f0);
                 snapshot(0);
@@ -190,7 +201,7 @@ final class Runner {
                 }
             }
             if (blowUp != null) {
-                throw blewUp(blowUp, start.step() + guard.steps(), wall0, stepNanos, engine.threads(), f0, grains0);
+                throw blewUp(blowUp, start.step() + guard.steps(), wall0, stepNanos, engine, f0, grains0);
             }
             double fEnd = model.freeEnergy(g);
             if (lastRecorded != done) {
@@ -203,10 +214,24 @@ final class Runner {
             finalOutputs(done);
             writeCsv();
             Result r = new Result(start.step(), done, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
-                engine.threads(), f0, fEnd, grains0, grainsEnd, frames, lastCheckpoint, List.of());
+                threads, f0, fEnd, grains0, grainsEnd, frames, lastCheckpoint, List.of(),
+                denseSteps(engine, done - start.step()), sparseSteps(engine));
             writeReport("ok", null, r);
             return r.withWritten(dir.written());
         }
+    }
+
+    private static int threads(Engine e) {
+        return e instanceof ActiveSetEngine a ? a.threads() : ((ExactEngine) e).threads();
+    }
+
+    /** Dense steps of this run: the active engine counts them (replays included), the exact one sweeps every step. */
+    private static long denseSteps(Engine e, long stepsRun) {
+        return e instanceof ActiveSetEngine a ? a.denseSteps() : stepsRun;
+    }
+
+    private static long sparseSteps(Engine e) {
+        return e instanceof ActiveSetEngine a ? a.sparseSteps() : 0;
     }
 
     /** The next step after {@code done} where the run must stop: a snapshot, a checkpoint or the end. */
@@ -232,7 +257,7 @@ final class Runner {
         }
     }
 
-    private CliException blewUp(NonFiniteStateException e, long goodSteps, long wall0, long stepNanos, int threads,
+    private CliException blewUp(NonFiniteStateException e, long goodSteps, long wall0, long stepNanos, Engine engine,
                                 double f0, int grains0) {
         grid.copyTo(buffer);
         dir.writeNpy("last_good.npy", shape, buffer);
@@ -242,8 +267,8 @@ final class Runner {
         }
         writeCsv();
         Result r = new Result(spec.start().step(), goodSteps, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
-            threads, f0, f, grains0, grains() ? Diagnostics.countGrains(grid) : -1, frames, lastCheckpoint,
-            List.of());
+            threads(engine), f0, f, grains0, grains() ? Diagnostics.countGrains(grid) : -1, frames, lastCheckpoint,
+            List.of(), denseSteps(engine, goodSteps - spec.start().step()), sparseSteps(engine));
         writeReport("non-finite", CliException.oneLine(e.getMessage()), r);
         Path p = dir.resolve("last_good.npy");
         return new CliException(CliException.NON_FINITE, CliException.oneLine(e.getMessage()),
@@ -349,7 +374,13 @@ final class Runner {
         if (r.checkpoint() != null) {
             m.put("checkpoint", r.checkpoint());
         }
-        m.put("engine", "exact");
+        m.put("engine", spec.engine());
+        if (spec.active()) {
+            m.put("tau", spec.tau());
+            m.put("dense_fraction", ActiveSetEngine.DENSE_FRACTION);
+        }
+        m.put("dense_steps", r.denseSteps());
+        m.put("sparse_steps", r.sparseSteps());
         m.put("kernels", spec.kernels().name());
         m.put("kernels_description", spec.kernels().description());
         m.put("kernels_requested", spec.kernelsRequested());

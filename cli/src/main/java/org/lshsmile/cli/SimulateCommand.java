@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.lshsmile.core.engine.ActiveSetEngine;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.ic.GrainStates;
@@ -168,12 +169,19 @@ final class SimulateCommand implements Callable<Integer> {
     private String bc;
 
     @Option(names = "--engine", defaultValue = "exact", paramLabel = "NAME",
-        description = "Engine: exact (dense explicit Euler, every cell every step). Default: ${DEFAULT-VALUE}.")
+        description = "Engine: exact (dense explicit Euler, every cell every step) or active (recomputes only the"
+            + " cells whose 13-point stencil changed by more than --tau in the previous step, with a dense sweep"
+            + " when more than 10%% of the cells are active; --tau 0 gives exact's bits with the scalar kernels)."
+            + " Default: ${DEFAULT-VALUE}.")
     private String engine;
+
+    @Option(names = "--tau", paramLabel = "T",
+        description = "Active engine: change threshold, a finite number >= 0 (0: any change). Default: 1e-10.")
+    private Double tau;
 
     @Option(names = "--kernels", defaultValue = "${sys:lshsmile.kernels:-auto}", paramLabel = "K",
         description = "Stencil kernels: auto (Vector API when available, else scalar), scalar or simd. They give"
-            + " identical bits, except nanovoid's SIMD logarithm (last bit). Default: ${DEFAULT-VALUE}.")
+            + " identical bits for every model. Default: ${DEFAULT-VALUE}.")
     private String kernels;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -317,9 +325,17 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw Checks.fromCore("--preset", e, "use one of the model's presets");
         }
-        if (!engine.trim().equalsIgnoreCase("exact")) {
-            throw CliException.usage("unknown --engine '" + engine + "'",
-                "use --engine exact (the only engine so far)");
+        String engineName = engine.trim().toLowerCase(Locale.ROOT);
+        if (!engineName.equals(RunSpec.EXACT) && !engineName.equals(RunSpec.ACTIVE)) {
+            throw CliException.usage("unknown --engine '" + engine + "'", "use --engine exact or --engine active");
+        }
+        if (tau != null && !engineName.equals(RunSpec.ACTIVE)) {
+            throw CliException.usage("--tau applies only to --engine active", "add --engine active or drop --tau");
+        }
+        double threshold = tau != null ? tau : ActiveSetEngine.DEFAULT_TAU;
+        if (!(threshold >= 0) || !Double.isFinite(threshold)) {
+            throw CliException.usage("--tau must be a finite number >= 0, got " + Checks.fmt(threshold),
+                "give a change threshold such as --tau 1e-10 (0 recomputes every cell whose stencil changed at all)");
         }
         StencilKernels k = KernelChoice.resolve(kernels);
         Boundary boundary;
@@ -368,7 +384,7 @@ final class SimulateCommand implements Callable<Integer> {
         double t = timeStep(m, p, h);
         return new RunSpec("simulate", m, switches, p.name(), state, h, t, unsafeDt, boundary, steps, k0, k,
             kernels.trim().toLowerCase(Locale.ROOT), nThreads, seed != null ? seed : DEFAULT_SEED, out, naming, ckpt,
-            RunSpec.Start.FRESH, progress);
+            RunSpec.Start.FRESH, progress, engineName, threshold);
     }
 
     private RunSpec.Naming naming() {

@@ -32,11 +32,16 @@ final class Summary {
             out.printf(Locale.ROOT, "  resumed from step %d (%s), now at step %d of %d%n", r.startStep(),
                 s.start().checkpoint(), r.stepsDone(), s.steps());
         }
+        if (s.active()) {
+            out.printf(Locale.ROOT, "  engine: active, tau = %s: %d sparse and %d dense steps%n", Checks.fmt(s.tau()),
+                r.sparseSteps(), r.denseSteps());
+        }
         if (r.stepsRun() > 0) {
             // one element = one value of one field, as in the JMH benchmarks
             double ns = r.stepSeconds() * 1e9 / (r.stepsRun() * (double) init.ny() * init.nx() * init.fields());
-            out.printf(Locale.ROOT, "  %.1f steps per second, %.2f ns per element-step (exact, %s, %d thread%s)%n",
-                r.stepsPerSecond(), ns, s.kernels().name(), r.threads(), r.threads() == 1 ? "" : "s");
+            out.printf(Locale.ROOT, "  %.1f steps per second, %.2f ns per element-step (%s, %s, %d thread%s)%n",
+                r.stepsPerSecond(), ns, s.active() ? "active" : "exact", s.kernels().name(), r.threads(),
+                r.threads() == 1 ? "" : "s");
         }
         double drop = r.freeEnergyStart() - r.freeEnergyEnd();
         out.printf(Locale.ROOT, "  free energy: %.6g -> %.6g (drop %.6g)%n", r.freeEnergyStart(), r.freeEnergyEnd(),
