@@ -31,18 +31,41 @@ import org.lshsmile.simd.StencilKernels;
  * @param checkpointEvery  steps between checkpoints, 0 for none
  * @param start            where the run starts: step 0, or a checkpoint
  * @param progress         whether a progress bar may be drawn on stderr
- * @param engine           {@code exact} or {@code active}
- * @param tau              the active engine's change threshold (unused by exact)
+ * @param engine           {@code exact}, {@code active} or {@code lsh}
+ * @param tau              the active engine's change threshold (unused by the others)
+ * @param lsh              the LSH engine's settings (null unless {@code engine} is {@code lsh})
  */
 record RunSpec(String command, Model model, ModelSwitches switches, String preset, InitialState init, double dx,
                double dt, boolean unsafeDt, Boundary bc, int steps, int every, StencilKernels kernels,
                String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
-               Start start, boolean progress, String engine, double tau) {
+               Start start, boolean progress, String engine, double tau, LshSettings lsh) {
 
     /** The exact engine. */
     static final String EXACT = "exact";
     /** The active-set (narrow band) engine. */
     static final String ACTIVE = "active";
+    /** The LSH-SMILE engine. */
+    static final String LSH = "lsh";
+
+    /**
+     * Settings of the LSH-SMILE engine.
+     *
+     * @param mode            paper or verified
+     * @param r               bucket width and verified merge radius
+     * @param r0              re-evaluation threshold
+     * @param k               hashes per table
+     * @param l               tables
+     * @param seed            seed of the LSH family
+     * @param checkInvariants check the engine's invariants after every step
+     */
+    record LshSettings(org.lshsmile.core.lsh.LshSmileEngine.Mode mode, double r, double r0, int k, int l, long seed,
+                       boolean checkInvariants) {
+    }
+
+    /** Whether the run uses the LSH-SMILE engine. */
+    boolean lshEngine() {
+        return LSH.equals(engine);
+    }
 
     /** A run with the exact engine (demo and resumed runs). */
     RunSpec(String command, Model model, ModelSwitches switches, String preset, InitialState init, double dx,
@@ -50,7 +73,7 @@ record RunSpec(String command, Model model, ModelSwitches switches, String prese
             String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
             Start start, boolean progress) {
         this(command, model, switches, preset, init, dx, dt, unsafeDt, bc, steps, every, kernels, kernelsRequested,
-            threads, seed, out, naming, checkpointEvery, start, progress, EXACT, ActiveSetEngine.DEFAULT_TAU);
+            threads, seed, out, naming, checkpointEvery, start, progress, EXACT, ActiveSetEngine.DEFAULT_TAU, null);
     }
 
     /** Whether the run uses the active-set engine. */

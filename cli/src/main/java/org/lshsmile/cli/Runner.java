@@ -14,6 +14,7 @@ import org.lshsmile.core.engine.ExactEngine;
 import org.lshsmile.core.engine.GuardedRun;
 import org.lshsmile.core.engine.NonFiniteStateException;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.lsh.LshSmileEngine;
 import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
 
@@ -45,6 +46,8 @@ final class Runner {
     private final Checkpoints checkpoints;
     private OutputDir dir;
     private Grid grid;
+    /** The LSH engine of this run, if it uses one (its bucket counts go into run.json). */
+    private LshSmileEngine lsh;
     private int frames;
     private long lastRecorded = -1;
     private long lastCsvWrite;
@@ -146,17 +149,14 @@ final class Runner {
             // a fresh run drops an earlier run's checkpoints, a resumed one those after its checkpoint
             checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
         }
-        try (Grid g = new Grid(s.fields(), s.ny(), s.nx(), spec.dx(), spec.bc());
-             Engine engine = spec.active()
-                 ? new ActiveSetEngine(model, g, spec.dt(), spec.kernels(), spec.threads(), spec.tau())
-                 : new ExactEngine(model, g, spec.dt(), spec.kernels(), spec.threads());
+        try (Grid g = loaded(s);
+             Engine engine = newEngine(g);
              GuardedRun guard = new GuardedRun(engine)) {
             grid = g;
-            g.copyFrom(s.values());
             engine.setStepsDone(start.step()); // for the active engine this also marks the loaded state as new
             int threads = threads(engine);
             KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads, spec.threads());
-            if (spec.active()) {
+            if (spec.active() || spec.lshEngine()) {
                 err.println("[INFO] engine: " + engine.description());
                 err.flush();
             }
@@ -221,12 +221,43 @@ final class Runner {
         }
     }
 
+    /** The grid with the initial state: the LSH engine encodes it when it is built. */
+    private Grid loaded(RunSpec.InitialState s) {
+        Grid g = new Grid(s.fields(), s.ny(), s.nx(), spec.dx(), spec.bc());
+        try {
+            g.copyFrom(s.values());
+            return g;
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    private Engine newEngine(Grid g) {
+        if (spec.lshEngine()) {
+            RunSpec.LshSettings l = spec.lsh();
+            LshSmileEngine e = new LshSmileEngine(model, g, spec.dt(), l.mode(), l.r(), l.r0(), l.k(), l.l(), l.seed());
+            e.setCheckInvariants(l.checkInvariants());
+            lsh = e;
+            return e;
+        }
+        return spec.active()
+            ? new ActiveSetEngine(model, g, spec.dt(), spec.kernels(), spec.threads(), spec.tau())
+            : new ExactEngine(model, g, spec.dt(), spec.kernels(), spec.threads());
+    }
+
     private static int threads(Engine e) {
+        if (e instanceof LshSmileEngine) {
+            return 1;
+        }
         return e instanceof ActiveSetEngine a ? a.threads() : ((ExactEngine) e).threads();
     }
 
     /** Dense steps of this run: the active engine counts them (replays included), the exact one sweeps every step. */
     private static long denseSteps(Engine e, long stepsRun) {
+        if (e instanceof LshSmileEngine) {
+            return 0;
+        }
         return e instanceof ActiveSetEngine a ? a.denseSteps() : stepsRun;
     }
 
@@ -378,6 +409,22 @@ final class Runner {
         if (spec.active()) {
             m.put("tau", spec.tau());
             m.put("dense_fraction", ActiveSetEngine.DENSE_FRACTION);
+        }
+        if (lsh != null) {
+            RunSpec.LshSettings l = spec.lsh();
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("mode", l.mode().name().toLowerCase(Locale.ROOT));
+            x.put("r", l.r());
+            x.put("r0", l.r0());
+            x.put("K", l.k());
+            x.put("L", l.l());
+            x.put("seed", l.seed());
+            x.put("buckets", lsh.buckets());
+            LshSmileEngine.StepStats st = lsh.lastStep();
+            x.put("last_step_active_elements", st.activeElements());
+            x.put("last_step_evals", st.evals());
+            x.put("last_step_merges", st.merges());
+            m.put("lsh", x);
         }
         m.put("dense_steps", r.denseSteps());
         m.put("sparse_steps", r.sparseSteps());

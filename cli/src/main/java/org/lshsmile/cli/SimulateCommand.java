@@ -171,9 +171,33 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "exact", paramLabel = "NAME",
         description = "Engine: exact (dense explicit Euler, every cell every step) or active (recomputes only the"
             + " cells whose 13-point stencil changed by more than --tau in the previous step, with a dense sweep"
-            + " when more than 10%% of the cells are active; --tau 0 gives exact's bits with the scalar kernels)."
-            + " Default: ${DEFAULT-VALUE}.")
+            + " when more than 10%% of the cells are active; --tau 0 gives exact's bits with the scalar kernels)"
+            + " or lsh (LSH-SMILE: one update per bucket of alike elements; single-threaded; see --lsh-mode,"
+            + " --r, --r0, --K, --L). Default: ${DEFAULT-VALUE}.")
     private String engine;
+
+    @Option(names = "--lsh-mode", paramLabel = "MODE",
+        description = "LSH engine: verified (merges checked by feature distance; default) or paper (as published).")
+    private String lshMode;
+
+    @Option(names = "--r", paramLabel = "R", description = "LSH engine: bucket width and merge radius. Default: 1e-3.")
+    private Double lshR;
+
+    @Option(names = "--r0", paramLabel = "R0", description = "LSH engine: re-evaluation threshold. Default: --r.")
+    private Double lshR0;
+
+    @Option(names = "--K", paramLabel = "K", description = "LSH engine: hashes per table (AND). Default: 3.")
+    private Integer lshK;
+
+    @Option(names = "--L", paramLabel = "L", description = "LSH engine: tables (OR). Default: 10.")
+    private Integer lshL;
+
+    @Option(names = "--lsh-seed", paramLabel = "S", description = "LSH engine: seed of the hash family. Default: 42.")
+    private Long lshSeed;
+
+    @Option(names = "--check-invariants",
+        description = "LSH engine: check the bucket invariants after every step (slow; for debugging).")
+    private boolean checkInvariants;
 
     @Option(names = "--tau", paramLabel = "T",
         description = "Active engine: change threshold, a finite number >= 0 (0: any change). Default: 1e-10.")
@@ -326,8 +350,9 @@ final class SimulateCommand implements Callable<Integer> {
             throw Checks.fromCore("--preset", e, "use one of the model's presets");
         }
         String engineName = engine.trim().toLowerCase(Locale.ROOT);
-        if (!engineName.equals(RunSpec.EXACT) && !engineName.equals(RunSpec.ACTIVE)) {
-            throw CliException.usage("unknown --engine '" + engine + "'", "use --engine exact or --engine active");
+        if (!engineName.equals(RunSpec.EXACT) && !engineName.equals(RunSpec.ACTIVE)
+            && !engineName.equals(RunSpec.LSH)) {
+            throw CliException.usage("unknown --engine '" + engine + "'", "use --engine exact, active or lsh");
         }
         if (tau != null && !engineName.equals(RunSpec.ACTIVE)) {
             throw CliException.usage("--tau applies only to --engine active", "add --engine active or drop --tau");
@@ -384,7 +409,45 @@ final class SimulateCommand implements Callable<Integer> {
         double t = timeStep(m, p, h);
         return new RunSpec("simulate", m, switches, p.name(), state, h, t, unsafeDt, boundary, steps, k0, k,
             kernels.trim().toLowerCase(Locale.ROOT), nThreads, seed != null ? seed : DEFAULT_SEED, out, naming, ckpt,
-            RunSpec.Start.FRESH, progress, engineName, threshold);
+            RunSpec.Start.FRESH, progress, engineName, threshold, lshSettings(engineName, ckpt));
+    }
+
+    /** The LSH engine's settings, or null for the other engines (whose runs must not carry LSH options). */
+    private RunSpec.LshSettings lshSettings(String engineName, int ckpt) {
+        boolean any = lshMode != null || lshR != null || lshR0 != null || lshK != null || lshL != null
+            || lshSeed != null || checkInvariants;
+        if (!engineName.equals(RunSpec.LSH)) {
+            if (any) {
+                throw CliException.usage("--lsh-mode, --r, --r0, --K, --L, --lsh-seed and --check-invariants apply"
+                    + " only to --engine lsh", "add --engine lsh or drop them");
+            }
+            return null;
+        }
+        if (ckpt > 0) {
+            throw CliException.usage("--checkpoint-every is not supported with --engine lsh yet",
+                "drop --checkpoint-every or use --engine exact or active");
+        }
+        org.lshsmile.core.lsh.LshSmileEngine.Mode mode;
+        try {
+            mode = org.lshsmile.core.lsh.LshSmileEngine.Mode.parse(lshMode == null ? "verified" : lshMode);
+        } catch (IllegalArgumentException e) {
+            throw Checks.fromCore("--lsh-mode", e, "use verified or paper");
+        }
+        double r = lshR != null ? lshR : 1e-3;
+        if (!(r > 0) || !Double.isFinite(r)) {
+            throw CliException.usage("--r must be a finite number > 0, got " + Checks.fmt(r),
+                "give the bucket width, e.g. --r 1e-3");
+        }
+        double r0 = lshR0 != null ? lshR0 : r;
+        if (!(r0 >= 0) || !Double.isFinite(r0)) {
+            throw CliException.usage("--r0 must be a finite number >= 0, got " + Checks.fmt(r0),
+                "give the re-evaluation threshold, e.g. --r0 1e-3");
+        }
+        int k = lshK != null ? lshK : 3;
+        int l = lshL != null ? lshL : 10;
+        Checks.intInRange("--K", k, 1, 64, "give the hashes per table, e.g. --K 3");
+        Checks.intInRange("--L", l, 1, 256, "give the number of tables, e.g. --L 10");
+        return new RunSpec.LshSettings(mode, r, r0, k, l, lshSeed != null ? lshSeed : 42L, checkInvariants);
     }
 
     private RunSpec.Naming naming() {

@@ -40,7 +40,7 @@ final class Summary {
             // one element = one value of one field, as in the JMH benchmarks
             double ns = r.stepSeconds() * 1e9 / (r.stepsRun() * (double) init.ny() * init.nx() * init.fields());
             out.printf(Locale.ROOT, "  %.1f steps per second, %.2f ns per element-step (%s, %s, %d thread%s)%n",
-                r.stepsPerSecond(), ns, s.active() ? "active" : "exact", s.kernels().name(), r.threads(),
+                r.stepsPerSecond(), ns, s.active() ? "active" : s.lshEngine() ? "lsh" : "exact", s.kernels().name(), r.threads(),
                 r.threads() == 1 ? "" : "s");
         }
         double drop = r.freeEnergyStart() - r.freeEnergyEnd();

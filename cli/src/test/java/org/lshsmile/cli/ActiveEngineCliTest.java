@@ -78,7 +78,7 @@ class ActiveEngineCliTest {
         assertEquals(2, r.code(), r.err());
         Cli.usageError("--tau applies only to --engine active", Cli.simulate("grain-growth", tmp.resolve("bad"),
             "--steps", "5", "--tau", "0"));
-        Cli.usageError("unknown --engine 'lsh'", Cli.simulate("grain-growth", tmp.resolve("bad"), "--steps", "5",
-            "--engine", "lsh"));
+        Cli.usageError("unknown --engine 'narrowband'", Cli.simulate("grain-growth", tmp.resolve("bad"), "--steps", "5",
+            "--engine", "narrowband"));
     }
 }

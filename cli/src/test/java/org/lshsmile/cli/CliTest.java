@@ -173,7 +173,7 @@ class CliTest {
             row("--every must be between 1", "--every", "0"),
             row("unknown boundary 'sideways'", "--bc", "sideways"),
             row("unknown --kernels 'gpu'", "--kernels", "gpu"),
-            row("unknown --engine 'lsh'", "--engine", "lsh"),
+            row("unknown --engine 'warp'", "--engine", "warp"),
             row("unknown --format 'gif'", "--format", "npy,gif"),
             row("unknown preset 'fancy'", "--preset", "fancy"),
             row("unknown --ic 'hexagons'", "--ic", "hexagons"),

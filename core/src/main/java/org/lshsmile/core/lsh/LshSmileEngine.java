@@ -80,7 +80,7 @@ public final class LshSmileEngine implements Engine {
     private final int dim;
     private final boolean periodic;
     private final Arena arena;
-    private final UnionFindDelete forest;
+    private UnionFindDelete forest;
     private final LshFamily family;
     private final LongIntTable[] tables;
     private final MemorySegment value;
@@ -103,6 +103,7 @@ public final class LshSmileEngine implements Engine {
     private int liveCount;
     private long steps;
     private StepStats last = new StepStats(0, 0, 0, 0, 0, 0);
+    private boolean checkInvariants;
     private boolean closed;
 
     /**
@@ -233,6 +234,9 @@ public final class LshSmileEngine implements Engine {
         for (int s = 0; s < count; s++) {
             oneStep();
             steps++;
+            if (checkInvariants) {
+                checkInvariants();
+            }
         }
         materialize();
     }
@@ -541,12 +545,28 @@ public final class LshSmileEngine implements Engine {
         return steps;
     }
 
+    /**
+     * Sets the step counter. A change of the counter means the grid was set from outside (a resume, or a
+     * replay from a backup): the buckets are then encoded again from the grid's current state.
+     */
     @Override
     public void setStepsDone(long count) {
         if (count < 0) {
             throw new IllegalArgumentException("step count must be >= 0, got " + count);
         }
-        steps = count;
+        if (count != steps) {
+            steps = count;
+            forest.close();
+            forest = new UnionFindDelete(n);
+            touchedCount = 0;
+            touched.fill((byte) 0);
+            encode();
+        }
+    }
+
+    /** Checks {@link #checkInvariants()} after every step when on (slow; for debugging). */
+    public void setCheckInvariants(boolean on) {
+        checkInvariants = on;
     }
 
     @Override
