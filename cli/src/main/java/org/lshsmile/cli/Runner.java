@@ -155,7 +155,8 @@ final class Runner {
             grid = g;
             engine.setStepsDone(start.step()); // for the active engine this also marks the loaded state as new
             int threads = threads(engine);
-            KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads, spec.threads());
+            KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads,
+                spec.lshEngine() ? 1 : spec.threads()); // the LSH engine is single-threaded so far
             if (spec.active() || spec.lshEngine()) {
                 err.println("[INFO] engine: " + engine.description());
                 err.flush();

@@ -586,7 +586,7 @@ public final class LshSmileEngine implements Engine {
 
     @Override
     public String description() {
-        return String.format(Locale.ROOT, "lsh-smile %s, r=%g r0=%g K=%d L=%d, %d buckets for %d elements",
+        return String.format(Locale.ROOT, "lsh-smile %s, r=%g r0=%g K=%d L=%d, %d buckets for %d elements, 1 thread",
             mode.name().toLowerCase(Locale.ROOT), r, r0, family.hashesPerTable(), family.tables(), liveCount, n);
     }
 
