@@ -1,8 +1,6 @@
 package org.lshsmile.bench;
 
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
-import org.lshsmile.core.diag.Diagnostics;
 import org.lshsmile.core.engine.ExactEngine;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
@@ -23,7 +21,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -52,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class GrainGrowthStepBenchmark {
+public class GrainGrowthStepBenchmark extends EngineStepState {
 
     /**
      * Element-steps per invocation: 3 * 2^25, the least multiple of every shape's size^2 * Q
@@ -66,7 +63,6 @@ public class GrainGrowthStepBenchmark {
     /** Seed of the Voronoi seeds: every fork and every kernel set starts from the same state. */
     public static final long SEED = 42L;
 
-    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
 
     /** Grid side and number of order parameters (= grains), {@code size:Q}. */
     @Param({"128:3", "128:8", "512:8", "2048:8"})
@@ -82,12 +78,7 @@ public class GrainGrowthStepBenchmark {
 
     private int size;
     private int q;
-    private int steps;
     private GrainGrowth model;
-    private Grid pristine;
-    private Grid grid;
-    private ExactEngine engine;
-    private long probe;
     private boolean verified;
 
     /** Parsed {@code size:Q}: {size, Q}. */
@@ -162,35 +153,6 @@ public class GrainGrowthStepBenchmark {
         verified = true;
     }
 
-    /** Restores the initial state so every iteration times the same trajectory (no drift towards a relaxed state). */
-    @Setup(Level.Iteration)
-    public void resetState() {
-        pristine.copyStateTo(grid);
-    }
-
-    /** Fails the run if the iteration's steps produced a NaN or an infinity. */
-    @TearDown(Level.Iteration)
-    public void checkFinite() {
-        Diagnostics.Cell bad = Diagnostics.firstNonFinite(grid);
-        if (bad != null) {
-            throw new IllegalStateException("state went non-finite during the iteration: " + bad);
-        }
-    }
-
-    /** Frees the engine and both grids. */
-    @TearDown(Level.Trial)
-    public void tearDownTrial() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (grid != null) {
-            grid.close();
-        }
-        if (pristine != null) {
-            pristine.close();
-        }
-    }
-
     /**
      * {@code ELEMENT_STEPS / (size^2 Q)} dense steps. Each step reads the previous step's output, so no
      * step can be skipped, and the returned value depends on the last one (JMHSample_34: the work in the
@@ -199,22 +161,11 @@ public class GrainGrowthStepBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENT_STEPS)
     public double step() {
-        engine.step(steps);
-        return grid.current().getAtIndex(D, probe);
+        return run();
     }
 
     /** Whether the trial setup's self-check ran and passed. */
     boolean verified() {
         return verified;
-    }
-
-    /** Steps one invocation runs. */
-    int stepsPerInvocation() {
-        return steps;
-    }
-
-    /** Whether the current state differs from the initial one anywhere. */
-    boolean stateChanged() {
-        return pristine.current().mismatch(grid.current()) >= 0;
     }
 }

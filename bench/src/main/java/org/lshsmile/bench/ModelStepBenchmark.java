@@ -1,7 +1,6 @@
 package org.lshsmile.bench;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.lshsmile.core.diag.Diagnostics;
@@ -27,7 +26,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -71,7 +69,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class ModelStepBenchmark {
+public class ModelStepBenchmark extends EngineStepState {
 
     /**
      * Element-steps per invocation: 3 * 2^22, twice the least common multiple of every configuration's
@@ -92,7 +90,6 @@ public class ModelStepBenchmark {
     /** Order parameters of the grain-growth configurations. */
     public static final int GRAIN_Q = 8;
 
-    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
 
     /** The models, by the names {@link #config} uses. */
     enum Kind {
@@ -146,12 +143,7 @@ public class ModelStepBenchmark {
     public String kernels;
 
     private Config cfg;
-    private int steps;
     private Problem problem;
-    private Grid pristine;
-    private Grid grid;
-    private ExactEngine engine;
-    private long probe;
     private boolean verified;
     private long differing;
     private double maxRelDiff;
@@ -296,35 +288,6 @@ public class ModelStepBenchmark {
         }
     }
 
-    /** Restores the initial state so every iteration times the same trajectory (no drift). */
-    @Setup(Level.Iteration)
-    public void resetState() {
-        pristine.copyStateTo(grid);
-    }
-
-    /** Fails the run if the iteration's steps produced a NaN or an infinity. */
-    @TearDown(Level.Iteration)
-    public void checkFinite() {
-        Diagnostics.Cell bad = Diagnostics.firstNonFinite(grid);
-        if (bad != null) {
-            throw new IllegalStateException("state went non-finite during the iteration: " + bad);
-        }
-    }
-
-    /** Frees the engine and both grids. */
-    @TearDown(Level.Trial)
-    public void tearDownTrial() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (grid != null) {
-            grid.close();
-        }
-        if (pristine != null) {
-            pristine.close();
-        }
-    }
-
     /**
      * {@code ELEMENT_STEPS / (n^2 m)} dense steps. Each step reads the previous step's output, so no step
      * can be skipped, and the returned value depends on the last one (JMHSample_34).
@@ -332,8 +295,7 @@ public class ModelStepBenchmark {
     @Benchmark
     @OperationsPerInvocation(ELEMENT_STEPS)
     public double step() {
-        engine.step(steps);
-        return grid.current().getAtIndex(D, probe);
+        return run();
     }
 
     /** Whether the trial setup's self-check ran and passed. */
@@ -349,15 +311,5 @@ public class ModelStepBenchmark {
     /** Largest relative difference the self-check saw. */
     double maxRelativeDifference() {
         return maxRelDiff;
-    }
-
-    /** Steps one invocation runs. */
-    int stepsPerInvocation() {
-        return steps;
-    }
-
-    /** Whether the current state differs from the initial one anywhere. */
-    boolean stateChanged() {
-        return pristine.current().mismatch(grid.current()) >= 0;
     }
 }
