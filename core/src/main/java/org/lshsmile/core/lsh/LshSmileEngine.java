@@ -57,9 +57,36 @@ public final class LshSmileEngine implements Engine {
         }
     }
 
-    /** Counters of the last step. */
-    public record StepStats(int buckets, int activeBuckets, int activeElements, long evals, int merges,
-                            int rejectedMerges) {
+    /**
+     * Counters and phase times of one step (step 0 is the encoding).
+     *
+     * @param step           steps done after this one (0 for the encoding)
+     * @param buckets        live buckets after the step
+     * @param activeBuckets  buckets whose value moved by more than r0 (PAPER: this step; VERIFIED: since
+     *                       their neighbours were last re-hashed)
+     * @param activeElements elements taken out of their bucket and re-hashed on their own
+     * @param evals          model evaluations ({@link Model#evalNew} calls)
+     * @param merges         bucket merges
+     * @param rejectedMerges colliding pairs whose feature distance exceeded r (VERIFIED only)
+     * @param rehashed       feature vectors whose codes were (re)computed
+     * @param evalNanos      time evaluating buckets and active elements
+     * @param rehashNanos    time finding and splitting off elements whose neighbourhood changed
+     * @param mergeNanos     time computing codes and merging colliding buckets
+     */
+    public record StepStats(long step, int buckets, int activeBuckets, int activeElements, long evals, int merges,
+                            int rejectedMerges, long rehashed, long evalNanos, long rehashNanos, long mergeNanos) {
+
+        /** Total time of the step in nanoseconds. */
+        public long totalNanos() {
+            return evalNanos + rehashNanos + mergeNanos;
+        }
+    }
+
+    /** Receives the statistics of every step, on the stepping thread. */
+    @FunctionalInterface
+    public interface StepListener {
+        /** Called after every step (and once after the encoding, with step 0). */
+        void afterStep(StepStats stats);
     }
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
@@ -102,7 +129,8 @@ public final class LshSmileEngine implements Engine {
     private final double[] out;
     private int liveCount;
     private long steps;
-    private StepStats last = new StepStats(0, 0, 0, 0, 0, 0);
+    private StepStats last = new StepStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private StepListener listener;
     private boolean checkInvariants;
     private boolean closed;
 
@@ -192,8 +220,9 @@ public final class LshSmileEngine implements Engine {
             livePos.setAtIndex(I, e, e);
         }
         liveCount = n;
+        long t0 = System.nanoTime();
         int[] merges = mergeBuckets();
-        last = new StepStats(liveCount, 0, 0, 0, merges[0], merges[1]);
+        last = new StepStats(steps, liveCount, 0, 0, 0, merges[0], merges[1], n, 0, 0, System.nanoTime() - t0);
         materialize();
     }
 
@@ -233,9 +262,11 @@ public final class LshSmileEngine implements Engine {
         grid.current(); // fails fast on a closed grid
         for (int s = 0; s < count; s++) {
             oneStep();
-            steps++;
             if (checkInvariants) {
                 checkInvariants();
+            }
+            if (listener != null) {
+                listener.afterStep(last);
             }
         }
         materialize();
@@ -244,7 +275,9 @@ public final class LshSmileEngine implements Engine {
     private void oneStep() {
         double dx = grid.dx();
         long evals = 0;
+        long t0 = System.nanoTime();
         int evicted = mode == Mode.VERIFIED ? evictStrayMembers() : 0;
+        long t1 = System.nanoTime();
         // 1. one evaluation per bucket, at its representative, from the old state
         for (int i = 0; i < liveCount; i++) {
             int b = live.getAtIndex(I, i);
@@ -323,8 +356,12 @@ public final class LshSmileEngine implements Engine {
             }
         }
         // 4. MergeBuckets on the new state
+        long t2 = System.nanoTime();
+        int rehashed = liveCount;
         int[] merged = mergeBuckets();
-        last = new StepStats(liveCount, actives, activeElements + evicted, evals, merged[0], merged[1]);
+        steps++;
+        last = new StepStats(steps, liveCount, actives, activeElements + evicted, evals, merged[0], merged[1],
+            rehashed, t2 - t1, t1 - t0, System.nanoTime() - t2);
     }
 
     /** Marks the 13-point neighbourhood of every member of bucket b: their feature vectors changed. */
@@ -533,6 +570,27 @@ public final class LshSmileEngine implements Engine {
     /** Counters of the last step (or of the encoding, before the first step). */
     public StepStats lastStep() {
         return last;
+    }
+
+    /**
+     * Sets the listener told about every step from now on (null for none). The encoding has already
+     * happened in the constructor; its statistics are {@link #lastStep()} until the first step.
+     */
+    public void setStepListener(StepListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Writes each element's bucket id (row-major, {@code ny*nx} entries) into {@code out}: elements with
+     * the same id share a bucket. Ids are small non-negative ints, not dense.
+     */
+    public void bucketIds(int[] out) {
+        if (out.length != n) {
+            throw new IllegalArgumentException("need an array of " + n + " elements, got " + out.length);
+        }
+        for (int e = 0; e < n; e++) {
+            out[e] = forest.find(e);
+        }
     }
 
     /** Number of live buckets. */
