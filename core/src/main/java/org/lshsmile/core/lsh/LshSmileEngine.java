@@ -14,37 +14,55 @@ import org.lshsmile.core.model.Neighbourhood;
  * The LSH-SMILE engine (Sima &amp; Xue, Figure 4 as reconstructed in lsh-smile-notes.md): grid elements
  * whose own and neighbours' values are alike share one bucket and one update.
  *
- * <p>State: a {@link UnionFindDelete} forest holds which bucket each element is in (set id = bucket
- * id); per bucket, off-heap: its value (m doubles), its representative element and, in
- * {@link Mode#VERIFIED}, the value it had when it was last evaluated exactly ({@code ref}). An
- * element's value is its bucket's value. One {@link LongIntTable} per LSH table maps a table key of
- * the representative's feature vector (its 13-point neighbourhood, 13 m doubles) to a representative.
+ * <h2>State (all off-heap)</h2>
+ * <ul>
+ *   <li>{@link BucketRecords}: one packed record per bucket (value, drift base, representative, member
+ *       count, forest root, live-list position, flags, its L table keys) with a free list;</li>
+ *   <li>a {@link UnionFindDelete} forest holding each bucket's members (near-constant find, O(1) union
+ *       and delete), plus a flat element-to-record map kept in step with it (one load instead of a
+ *       pointer-chasing find in the hot neighbourhood gathers; members are visited on every union
+ *       anyway, to be re-written into the grid);</li>
+ *   <li>one open-addressing {@link LongIntTable} per LSH table, mapping a key of the representative's
+ *       codes to the record.</li>
+ * </ul>
+ * An element's feature vector is its 13-point neighbourhood (itself and its 12 first- and second-order
+ * neighbours, each with m values: 13 m doubles), read from the bucket values. Every evaluation reads the
+ * state before the step (Jacobi).
  *
- * <p>One step (Jacobi: every evaluation reads the state before the step):
- * <ol>
- *   <li>each bucket is evaluated once, at its representative ({@link Model#evalNew});</li>
- *   <li>a bucket is active when its value moved by more than {@code r0}: in {@code PAPER} mode in this
- *       step, in {@code VERIFIED} mode since it was last evaluated exactly (a per-step threshold
- *       never catches slow drift); every member of an active bucket is evaluated on its own from the
- *       old state and becomes a singleton bucket;</li>
- *   <li>MergeBuckets: the codes of every bucket are recomputed and buckets whose key collides in any
- *       table are merged ({@code PAPER}: on any collision; {@code VERIFIED}: only if the Euclidean
- *       distance of the two feature vectors is at most {@code r}); the larger bucket keeps its
- *       representative and value, and the absorbed members take that value.</li>
- * </ol>
- * The grid is written from the buckets at the end of every {@link #step(int)} call, so
- * {@link #grid()} always shows the current state.
+ * <h2>{@link Mode#PAPER}: as published</h2>
+ * One step: each bucket is evaluated once at its representative; a bucket whose value moved by more
+ * than r0 in this step puts its members' neighbourhoods (the elements whose features it changes, its
+ * members included) on ActiveL; each element of ActiveL leaves its bucket as a singleton with its
+ * current value; MergeBuckets then recomputes the codes of every bucket and merges buckets whose keys
+ * collide in any table, without further checks. The larger bucket keeps its representative and value.
  *
- * <p>This first version is single-threaded and recomputes every bucket's codes every step (the
- * paper's cost model); incremental codes are future work. Same seed, same bits.
+ * <h2>{@link Mode#VERIFIED} (default)</h2>
+ * <ul>
+ *   <li>every candidate merge is checked by the exact Euclidean distance of the two representatives'
+ *       feature vectors (at most r);</li>
+ *   <li>a bucket's neighbours are re-hashed when its value has drifted more than r0 since it was last
+ *       hashed (a per-step threshold never catches slow drift): each such element is checked against
+ *       its representative (distance at most r, else it leaves as a singleton with its current value
+ *       and is re-hashed on its own), and a representative whose neighbourhood changed gets new codes;</li>
+ *   <li>codes are computed only for buckets whose representative's neighbourhood changed, and the tables
+ *       persist across steps (a bucket's old keys are removed when it gets new ones or is merged away);</li>
+ *   <li>encoding first groups elements with bit-identical feature vectors (a sharp initial state has few
+ *       distinct patterns), then hashes one representative per group;</li>
+ *   <li>members absorbed by a merge take the survivor's value, so their neighbours are re-checked in the
+ *       same step (up to {@value #SETTLE_ROUNDS} rounds; the rest wait for the next step).</li>
+ * </ul>
+ * The grid is brought up to date at the end of every {@link #step(int)} call, writing only the members
+ * of buckets whose value changed and the elements that changed bucket.
+ *
+ * <p>Single-threaded, deterministic: the same seed and input give the same bits.
  */
 public final class LshSmileEngine implements Engine {
 
-    /** Published behaviour, or verified merges with drift-based re-evaluation. */
+    /** Published behaviour, or verified merges with drift-based re-hashing. */
     public enum Mode {
-        /** As published: per-step threshold r0, merge on any code collision. */
+        /** As published: per-step threshold r0, ActiveL re-hash, merge on any code collision, all codes every step. */
         PAPER,
-        /** Merges checked by the exact feature distance (<= r); re-evaluation on accumulated drift. */
+        /** Merges checked by the exact feature distance (<= r); re-hash on accumulated drift; incremental codes. */
         VERIFIED;
 
         /** Parses {@code paper} or {@code verified}. */
@@ -62,15 +80,14 @@ public final class LshSmileEngine implements Engine {
      *
      * @param step           steps done after this one (0 for the encoding)
      * @param buckets        live buckets after the step
-     * @param activeBuckets  buckets whose value moved by more than r0 (PAPER: this step; VERIFIED: since
-     *                       their neighbours were last re-hashed)
-     * @param activeElements elements taken out of their bucket and re-hashed on their own
+     * @param activeBuckets  buckets whose drift exceeded r0 (PAPER: this step; VERIFIED: since last hashed)
+     * @param activeElements elements taken out of their bucket to be re-hashed on their own
      * @param evals          model evaluations ({@link Model#evalNew} calls)
      * @param merges         bucket merges
      * @param rejectedMerges colliding pairs whose feature distance exceeded r (VERIFIED only)
-     * @param rehashed       feature vectors whose codes were (re)computed
-     * @param evalNanos      time evaluating buckets and active elements
-     * @param rehashNanos    time finding and splitting off elements whose neighbourhood changed
+     * @param rehashed       feature vectors whose codes were computed
+     * @param evalNanos      time evaluating buckets and committing their values
+     * @param rehashNanos    time checking and splitting off elements whose neighbourhood changed
      * @param mergeNanos     time computing codes and merging colliding buckets
      */
     public record StepStats(long step, int buckets, int activeBuckets, int activeElements, long evals, int merges,
@@ -85,14 +102,22 @@ public final class LshSmileEngine implements Engine {
     /** Receives the statistics of every step, on the stepping thread. */
     @FunctionalInterface
     public interface StepListener {
-        /** Called after every step (and once after the encoding, with step 0). */
+        /** Called after every step. */
         void afterStep(StepStats stats);
     }
 
+    /** Rounds of check-then-merge per step in VERIFIED mode before leftovers wait for the next step. */
+    public static final int SETTLE_ROUNDS = 3;
+
+    /** Most MergeBuckets passes per step in PAPER mode. */
+    public static final int PAPER_MERGE_ROUNDS = 16;
+
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfByte B = ValueLayout.JAVA_BYTE;
     /** Buckets whose codes are computed per batch: bounds the feature-vector scratch. */
-    private static final int BATCH = 4096;
+    private static final int BATCH = 1024;
+    private static final int K13 = Neighbourhood.SIZE;
 
     private final Model model;
     private final Grid grid;
@@ -106,40 +131,63 @@ public final class LshSmileEngine implements Engine {
     private final int nx;
     private final int dim;
     private final boolean periodic;
+    private final int[] ndy = new int[K13];
+    private final int[] ndx = new int[K13];
+    private final int[] noff = new int[K13];
     private final Arena arena;
     private UnionFindDelete forest;
+    private BucketRecords rec;
     private final LshFamily family;
     private final LongIntTable[] tables;
-    private final MemorySegment value;
-    private final MemorySegment newValue;
-    private final MemorySegment ref;
-    private final MemorySegment elemNew;
-    private final MemorySegment rep;
+    /** element -> record. */
+    private final MemorySegment recOf;
+    /** live record ids; a record's position is in its record. */
     private final MemorySegment live;
-    private final MemorySegment livePos;
-    private final MemorySegment activeList;
+    private int liveCount;
+    /** new values by live position (m doubles each). */
+    private final MemorySegment newVal;
+    /** elements waiting to be checked (VERIFIED) or re-hashed (PAPER), with membership flags. */
+    private final MemorySegment queue;
+    private final MemorySegment queued;
+    private int queueCount;
+    /** records whose codes must be recomputed, with FLAG_RECODE. */
+    private final MemorySegment recode;
+    private int recodeCount;
+    /** records whose value changed since the grid was written (FLAG_DIRTY) and elements that changed bucket. */
+    private final MemorySegment dirtyRecs;
+    private int dirtyRecCount;
+    private final MemorySegment dirtyElems;
+    private final MemorySegment elemDirty;
+    private int dirtyElemCount;
     private final MemorySegment features;
     private final MemorySegment codes;
-    private final MemorySegment liveCopy;
-    private final MemorySegment touched;
-    private final MemorySegment touchedList;
-    private int touchedCount;
+    private final int[] batchRecs = new int[BATCH];
+    /** cached representative features, valid for one stamp. */
+    private MemorySegment featCache;
+    private Arena featArena;
+    private int featSlots;
+    private int stamp;
     private final double[] nb;
     private final double[] nb2;
     private final double[] out;
-    private int liveCount;
     private long steps;
-    private StepStats last = new StepStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private StepStats last;
     private StepListener listener;
     private boolean checkInvariants;
+    private long paperCodeViolations;
     private boolean closed;
+    // counters of the current step
+    private long evals;
+    private int merges;
+    private int rejected;
+    private long rehashed;
+    private int activeElements;
 
     /**
-     * Encodes the grid's current state (EncodeInitState: one singleton bucket per element, then
-     * MergeBuckets).
+     * Encodes the grid's current state (EncodeInitState, then MergeBuckets).
      *
      * @param r    bucket width of the p-stable hashes and, in VERIFIED mode, the merge radius (> 0)
-     * @param r0   re-evaluation threshold (>= 0)
+     * @param r0   re-hash threshold (>= 0)
      * @param k    hashes per table (AND), >= 1
      * @param l    tables (OR), >= 1
      * @param seed seed of the LSH family
@@ -161,6 +209,10 @@ public final class LshSmileEngine implements Engine {
         if (k < 1 || k > 64 || l < 1 || l > 256) {
             throw new IllegalArgumentException("need 1 <= K <= 64 and 1 <= L <= 256, got K=" + k + " L=" + l);
         }
+        long cells = grid.cells();
+        if (cells > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("grid of " + cells + " cells is too large for the LSH engine");
+        }
         this.model = model;
         this.grid = grid;
         this.dt = dt;
@@ -170,60 +222,146 @@ public final class LshSmileEngine implements Engine {
         this.m = model.fields();
         this.ny = grid.ny();
         this.nx = grid.nx();
-        long cells = grid.cells();
-        if (cells > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("grid of " + cells + " cells is too large for the LSH engine");
-        }
         this.n = (int) cells;
-        this.dim = Neighbourhood.SIZE * m;
+        this.dim = K13 * m;
         this.periodic = grid.boundary() == Boundary.PERIODIC;
-        this.arena = Arena.ofShared();
-        this.forest = new UnionFindDelete(n);
-        this.family = new LshFamily(l, k, dim, r, seed);
-        this.tables = new LongIntTable[l];
-        for (int t = 0; t < l; t++) {
-            // sized for a typical bucket count, not for n: every step clears them, at a cost of their capacity
-            tables[t] = new LongIntTable(Math.min(n, 1 << 12), LongIntTable.DEFAULT_LOAD_FACTOR, false);
+        for (int q = 0; q < K13; q++) {
+            ndy[q] = Neighbourhood.dy(q);
+            ndx[q] = Neighbourhood.dx(q);
+            noff[q] = ndy[q] * nx + ndx[q];
         }
-        long nm = (long) n * m;
-        this.value = arena.allocate(nm * Double.BYTES, 64);
-        this.newValue = arena.allocate(nm * Double.BYTES, 64);
-        this.ref = arena.allocate(nm * Double.BYTES, 64);
-        this.elemNew = arena.allocate(nm * Double.BYTES, 64);
-        this.liveCopy = arena.allocate((long) n * Integer.BYTES, 64);
-        this.touched = arena.allocate(n, 64);
-        this.touchedList = arena.allocate((long) n * Integer.BYTES, 64);
-        this.rep = arena.allocate((long) n * Integer.BYTES, 64);
-        this.live = arena.allocate((long) n * Integer.BYTES, 64);
-        this.livePos = arena.allocate((long) n * Integer.BYTES, 64);
-        this.activeList = arena.allocate((long) n * Integer.BYTES, 64);
-        this.features = arena.allocate((long) BATCH * family.rowStride() * Double.BYTES, 64);
-        this.codes = arena.allocate((long) BATCH * family.rows() * Integer.BYTES, 64);
-        this.nb = new double[dim];
-        this.nb2 = new double[dim];
-        this.out = new double[m];
-        encode();
+        this.arena = Arena.ofShared();
+        boolean ok = false;
+        try {
+            this.forest = new UnionFindDelete(n);
+            this.rec = new BucketRecords(m, l, 1 << 12);
+            this.family = new LshFamily(l, k, dim, r, seed);
+            this.tables = new LongIntTable[l];
+            for (int t = 0; t < l; t++) {
+                tables[t] = new LongIntTable(1 << 12, LongIntTable.DEFAULT_LOAD_FACTOR, false);
+            }
+            this.recOf = arena.allocate((long) n * Integer.BYTES, 64);
+            this.live = arena.allocate((long) n * Integer.BYTES, 64);
+            this.newVal = arena.allocate((long) n * m * Double.BYTES, 64);
+            this.queue = arena.allocate((long) n * Integer.BYTES, 64);
+            this.queued = arena.allocate(n, 64);
+            this.recode = arena.allocate((long) n * Integer.BYTES, 64);
+            this.dirtyRecs = arena.allocate((long) n * Integer.BYTES, 64);
+            this.dirtyElems = arena.allocate((long) n * Integer.BYTES, 64);
+            this.elemDirty = arena.allocate(n, 64);
+            this.features = arena.allocate((long) BATCH * family.rowStride() * Double.BYTES, 64);
+            this.codes = arena.allocate((long) BATCH * family.rows() * Integer.BYTES, 64);
+            this.featSlots = 256;
+            this.featArena = Arena.ofShared();
+            this.featCache = featArena.allocate((long) featSlots * dim * Double.BYTES, 64);
+            this.nb = new double[dim];
+            this.nb2 = new double[dim];
+            this.out = new double[m];
+            encode();
+            ok = true;
+        } finally {
+            if (!ok) {
+                closeResources();
+            }
+        }
     }
 
+    // ---- encoding -------------------------------------------------------------------------------------
+
+    /** EncodeInitState: bit-identical feature vectors share a bucket at once; then MergeBuckets. */
     private void encode() {
-        MemorySegment g = grid.current();
-        for (int e = 0; e < n; e++) {
-            int y = e / nx;
-            int x = e % nx;
-            for (int f = 0; f < m; f++) {
-                double v = g.getAtIndex(D, grid.index(f, y, x));
-                value.setAtIndex(D, (long) e * m + f, v);
-                ref.setAtIndex(D, (long) e * m + f, v);
-            }
-            rep.setAtIndex(I, e, e);
-            live.setAtIndex(I, e, e);
-            livePos.setAtIndex(I, e, e);
-        }
-        liveCount = n;
         long t0 = System.nanoTime();
-        int[] merges = mergeBuckets();
-        last = new StepStats(steps, liveCount, 0, 0, 0, merges[0], merges[1], n, 0, 0, System.nanoTime() - t0);
+        resetCounters();
+        liveCount = 0;
+        queueCount = 0;
+        recodeCount = 0;
+        dirtyRecCount = 0;
+        dirtyElemCount = 0;
+        queued.fill((byte) 0);
+        elemDirty.fill((byte) 0);
+        MemorySegment g = grid.current();
+        grid.refreshHalo();
+        // the exact pattern -> record table (VERIFIED only: distance 0 is within any r; the paper hashes
+        // every element on its own)
+        LongIntTable patterns = mode == Mode.VERIFIED
+            ? new LongIntTable(1 << 12, LongIntTable.DEFAULT_LOAD_FACTOR, false) : null;
+        try {
+            for (int e = 0; e < n; e++) {
+                int y = e / nx;
+                int x = e % nx;
+                gatherGrid(g, y, x, nb);
+                if (patterns != null) {
+                    long h = patternHash(nb);
+                    int slot = patterns.indexOf(h);
+                    if (slot >= 0) {
+                        int b = patterns.valueAt(slot);
+                        int re = rec.rep(b);
+                        gatherGrid(g, re / nx, re % nx, nb2);
+                        if (sameBits(nb, nb2)) {
+                            int s = forest.unionSets(rec.root(b), forest.find(e));
+                            rec.setRoot(b, s);
+                            rec.setCount(b, rec.count(b) + 1);
+                            recOf.setAtIndex(I, e, b);
+                            continue;
+                        }
+                    } else {
+                        int b = newRecord(e, forest.find(e), nb);
+                        patterns.insertAt(slot, h, b);
+                        continue;
+                    }
+                }
+                newRecord(e, forest.find(e), nb);
+            }
+        } finally {
+            if (patterns != null) {
+                patterns.close();
+            }
+        }
+        if (mode == Mode.VERIFIED) {
+            for (int i = 0; i < liveCount; i++) {
+                markRecode(live.getAtIndex(I, i));
+            }
+            mergePass(true);
+            settle();
+        } else {
+            paperMergeBuckets();
+        }
+        last = new StepStats(steps, liveCount, 0, activeElements, 0, merges, rejected, rehashed, 0, 0,
+            System.nanoTime() - t0);
         materialize();
+    }
+
+    /** A new live singleton-or-group record with representative e and the center values of nbhd. */
+    private int newRecord(int e, int root, double[] nbhd) {
+        int b = rec.allocate();
+        for (int f = 0; f < m; f++) {
+            double v = nbhd[f * K13];
+            rec.setValue(b, f, v);
+            rec.setHashed(b, f, v);
+        }
+        rec.setRep(b, e);
+        rec.setRoot(b, root);
+        rec.setCount(b, 1);
+        recOf.setAtIndex(I, e, b);
+        addLive(b);
+        return b;
+    }
+
+    private static long patternHash(double[] v) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (double d : v) {
+            h = LshFamily.mix(h ^ Double.doubleToRawLongBits(d));
+        }
+        return h;
+    }
+
+    private static boolean sameBits(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (Double.doubleToRawLongBits(a[i]) != Double.doubleToRawLongBits(b[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- neighbourhoods -------------------------------------------------------------------------------
@@ -236,15 +374,35 @@ public final class LshSmileEngine implements Engine {
         return Math.max(0, Math.min(size - 1, j));
     }
 
-    /** The 13-point neighbourhood of element e in the bucket state: out[f*13 + k]. */
+    /** Element at offset q of element (y, x); the offsets are symmetric, so this also lists who sees (y, x). */
+    private int neighbour(int e, int y, int x, int q) {
+        if (y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2) {
+            return e + noff[q];
+        }
+        return wrap(y + ndy[q], ny) * nx + wrap(x + ndx[q], nx);
+    }
+
+    /** The feature vector of element e in the bucket state: dst[f*13 + q]. */
     private void gather(int e, double[] dst) {
         int y = e / nx;
         int x = e % nx;
-        for (int k = 0; k < Neighbourhood.SIZE; k++) {
-            int ne = wrap(y + Neighbourhood.dy(k), ny) * nx + wrap(x + Neighbourhood.dx(k), nx);
-            long b = (long) forest.find(ne) * m;
+        boolean inner = y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2;
+        for (int q = 0; q < K13; q++) {
+            int ne = inner ? e + noff[q] : wrap(y + ndy[q], ny) * nx + wrap(x + ndx[q], nx);
+            int b = recOf.getAtIndex(I, ne);
             for (int f = 0; f < m; f++) {
-                dst[f * Neighbourhood.SIZE + k] = value.getAtIndex(D, b + f);
+                dst[f * K13 + q] = rec.value(b, f);
+            }
+        }
+    }
+
+    /** The feature vector of (y, x) read from the grid (halo refreshed). */
+    private void gatherGrid(MemorySegment g, int y, int x, double[] dst) {
+        for (int q = 0; q < K13; q++) {
+            int yy = y + ndy[q];
+            int xx = x + ndx[q];
+            for (int f = 0; f < m; f++) {
+                dst[f * K13 + q] = g.getAtIndex(D, grid.index(f, yy, xx));
             }
         }
     }
@@ -263,7 +421,7 @@ public final class LshSmileEngine implements Engine {
         for (int s = 0; s < count; s++) {
             oneStep();
             if (checkInvariants) {
-                checkInvariants();
+                paperCodeViolations = checkInvariants();
             }
             if (listener != null) {
                 listener.afterStep(last);
@@ -272,230 +430,405 @@ public final class LshSmileEngine implements Engine {
         materialize();
     }
 
+    private void resetCounters() {
+        evals = 0;
+        merges = 0;
+        rejected = 0;
+        rehashed = 0;
+        activeElements = 0;
+    }
+
     private void oneStep() {
-        double dx = grid.dx();
-        long evals = 0;
+        resetCounters();
         long t0 = System.nanoTime();
-        int evicted = mode == Mode.VERIFIED ? evictStrayMembers() : 0;
-        long t1 = System.nanoTime();
+        double dx = grid.dx();
         // 1. one evaluation per bucket, at its representative, from the old state
         for (int i = 0; i < liveCount; i++) {
             int b = live.getAtIndex(I, i);
-            int re = rep.getAtIndex(I, b);
+            int re = rec.rep(b);
             gather(re, nb);
             model.evalNew(nb, dt, dx, steps, re / nx, re % nx, nx, out);
-            evals++;
-            for (int f = 0; f < m; f++) {
-                newValue.setAtIndex(D, (long) b * m + f, out[f]);
-            }
+            MemorySegment.copy(out, 0, newVal, D, (long) i * m * Double.BYTES, m);
         }
-        // 2. active buckets: their members are evaluated on their own, still from the old state
+        evals = liveCount;
+        // 2. commit; a bucket that drifted more than r0 puts the elements that see its members on the queue
         int actives = 0;
-        int activeElements = 0;
-        for (int i = 0; i < liveCount; i++) {
-            int b = live.getAtIndex(I, i);
-            MemorySegment base = mode == Mode.PAPER ? value : ref;
-            double moved = 0;
-            for (int f = 0; f < m; f++) {
-                long j = (long) b * m + f;
-                moved = Math.max(moved, Math.abs(newValue.getAtIndex(D, j) - base.getAtIndex(D, j)));
-            }
-            if (moved > r0 || Double.isNaN(moved)) {
-                activeList.setAtIndex(I, actives++, b);
-            }
-        }
-        for (int a = 0; a < actives; a++) {
-            int b = activeList.getAtIndex(I, a);
-            int[] counter = {0};
-            forest.members(b, e -> {
-                gather(e, nb);
-                model.evalNew(nb, dt, dx, steps, e / nx, e % nx, nx, out);
-                for (int f = 0; f < m; f++) {
-                    elemNew.setAtIndex(D, (long) e * m + f, out[f]);
-                }
-                counter[0]++;
-            });
-            evals += counter[0];
-            activeElements += counter[0];
-        }
-        // 3. commit: quiet buckets take their new value; active ones split into exact singletons
-        for (int a = 0; a < actives; a++) {
-            removeLive(activeList.getAtIndex(I, a));
-        }
         for (int i = 0; i < liveCount; i++) {
             int b = live.getAtIndex(I, i);
             boolean changed = false;
+            double drift = 0;
             for (int f = 0; f < m; f++) {
-                long j = (long) b * m + f;
-                double v = newValue.getAtIndex(D, j);
-                changed |= Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(value.getAtIndex(D, j));
-                value.setAtIndex(D, j, v);
+                double v = newVal.getAtIndex(D, (long) i * m + f);
+                double old = rec.value(b, f);
+                changed |= Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(old);
+                double base = mode == Mode.PAPER ? old : rec.hashed(b, f);
+                drift = Math.max(drift, Math.abs(v - base));
+                rec.setValue(b, f, v);
             }
             if (changed) {
-                touchNeighbourhoodOf(b);
+                markDirty(b);
+            }
+            if (drift > r0 || Double.isNaN(drift)) {
+                actives++;
+                rec.markHashed(b);
+                queueNeighbourhoodOfMembers(b);
             }
         }
-        for (int a = 0; a < actives; a++) {
-            int b = activeList.getAtIndex(I, a);
-            int size = forest.size(b);
-            int[] members = new int[size];
-            int[] idx = {0};
-            forest.members(b, e -> members[idx[0]++] = e);
-            for (int e : members) {
-                forest.delete(e);
-            }
-            for (int e : members) {
-                int s = forest.makeSet(e);
-                MemorySegment.copy(elemNew, (long) e * m * Double.BYTES, value, (long) s * m * Double.BYTES,
-                    (long) m * Double.BYTES);
-                MemorySegment.copy(elemNew, (long) e * m * Double.BYTES, ref, (long) s * m * Double.BYTES,
-                    (long) m * Double.BYTES);
-                rep.setAtIndex(I, s, e);
-                addLive(s);
-                touchAround(e);
-            }
+        long t1 = System.nanoTime();
+        long rehashNs;
+        long mergeNs;
+        stamp++;
+        if (mode == Mode.PAPER) {
+            splitQueued();
+            long t2 = System.nanoTime();
+            paperMergeBuckets();
+            rehashNs = t2 - t1;
+            mergeNs = System.nanoTime() - t2;
+        } else {
+            long[] split = settle();
+            rehashNs = split[0];
+            mergeNs = split[1];
         }
-        // 4. MergeBuckets on the new state
-        long t2 = System.nanoTime();
-        int rehashed = liveCount;
-        int[] merged = mergeBuckets();
         steps++;
-        last = new StepStats(steps, liveCount, actives, activeElements + evicted, evals, merged[0], merged[1],
-            rehashed, t2 - t1, t1 - t0, System.nanoTime() - t2);
+        last = new StepStats(steps, liveCount, actives, activeElements, evals, merges, rejected, rehashed, t1 - t0,
+            rehashNs, mergeNs);
     }
 
-    /** Marks the 13-point neighbourhood of every member of bucket b: their feature vectors changed. */
-    private void touchNeighbourhoodOf(int b) {
-        if (mode != Mode.VERIFIED) {
-            return;
+    /** VERIFIED: check queued elements, then merge re-coded buckets; repeat while merges queue more. */
+    private long[] settle() {
+        long check = 0;
+        long merge = 0;
+        for (int round = 0; round < SETTLE_ROUNDS && (queueCount > 0 || recodeCount > 0); round++) {
+            long a = System.nanoTime();
+            stamp++;
+            checkQueued();
+            long b = System.nanoTime();
+            mergePass(false);
+            merge += System.nanoTime() - b;
+            check += b - a;
         }
-        forest.members(b, this::touchAround);
+        return new long[] {check, merge};
     }
 
-    private void touchAround(int e) {
-        if (mode != Mode.VERIFIED) {
-            return;
+    private void queueElement(int e) {
+        if (queued.get(B, e) == 0) {
+            queued.set(B, e, (byte) 1);
+            queue.setAtIndex(I, queueCount++, e);
         }
+    }
+
+    /** Queues every element whose feature vector contains a member of b (the members themselves included). */
+    private void queueNeighbourhoodOfMembers(int b) {
+        int root = rec.root(b);
+        int v = root;
+        do {
+            queueAround(forest.elementAt(v));
+            v = forest.nextNode(v);
+        } while (v != root);
+    }
+
+    private void queueAround(int e) {
         int y = e / nx;
         int x = e % nx;
-        for (int k = 0; k < Neighbourhood.SIZE; k++) {
-            int ne = wrap(y - Neighbourhood.dy(k), ny) * nx + wrap(x - Neighbourhood.dx(k), nx);
-            if (touched.get(ValueLayout.JAVA_BYTE, ne) == 0) {
-                touched.set(ValueLayout.JAVA_BYTE, ne, (byte) 1);
-                touchedList.setAtIndex(I, touchedCount++, ne);
+        for (int q = 0; q < K13; q++) {
+            queueElement(neighbour(e, y, x, q));
+        }
+    }
+
+    /** PAPER: every queued element (ActiveL) leaves its bucket as a singleton with its current value. */
+    private void splitQueued() {
+        int count = queueCount;
+        queueCount = 0;
+        for (int i = 0; i < count; i++) {
+            int e = queue.getAtIndex(I, i);
+            queued.set(B, e, (byte) 0);
+            int b = recOf.getAtIndex(I, e);
+            if (rec.count(b) > 1) {
+                splitOff(e, b);
             }
         }
+    }
+
+    /** Takes e out of bucket b into a new singleton bucket with b's value; returns the new record. */
+    private int splitOff(int e, int b) {
+        forest.delete(e);
+        rec.setCount(b, rec.count(b) - 1);
+        if (rec.rep(b) == e) {
+            rec.setRep(b, forest.anyMember(rec.root(b)));
+            markRecode(b);
+        }
+        int s = rec.allocate();
+        rec.copyValue(b, s, false);
+        rec.markHashed(s);
+        rec.setRep(s, e);
+        rec.setRoot(s, forest.makeSet(e));
+        rec.setCount(s, 1);
+        recOf.setAtIndex(I, e, s);
+        addLive(s);
+        markRecode(s);
+        activeElements++;
+        return s;
     }
 
     /**
-     * VERIFIED mode: an element whose neighbourhood changed since the last step stays in its bucket only
-     * while its feature vector is within r of its representative's; otherwise it becomes a singleton
-     * (with its current value) and is evaluated on its own from now on. Returns the number evicted.
+     * VERIFIED: each queued element stays in its bucket while its features are within r of the
+     * representative's, else it leaves as a singleton; a queued representative gets new codes, and the
+     * rest of its bucket is checked too (its reference point moved).
      */
-    private int evictStrayMembers() {
-        int evicted = 0;
-        int count = touchedCount;
-        touchedCount = 0;
-        for (int i = 0; i < count; i++) {
-            int e = touchedList.getAtIndex(I, i);
-            touched.set(ValueLayout.JAVA_BYTE, e, (byte) 0);
-            int b = forest.find(e);
-            int re = rep.getAtIndex(I, b);
-            if (re == e || within(e, re)) {
+    private void checkQueued() {
+        for (int i = 0; i < queueCount; i++) { // the queue may grow while we walk it
+            int e = queue.getAtIndex(I, i);
+            int b = recOf.getAtIndex(I, e);
+            if (rec.rep(b) == e) {
+                markRecode(b);
+                if (rec.count(b) > 1 && !rec.hasFlag(b, BucketRecords.FLAG_VERIFY_ALL)) {
+                    rec.addFlag(b, BucketRecords.FLAG_VERIFY_ALL);
+                    int root = rec.root(b);
+                    int v = root;
+                    do {
+                        queueElement(forest.elementAt(v));
+                        v = forest.nextNode(v);
+                    } while (v != root);
+                }
                 continue;
             }
-            forest.delete(e);
-            int s = forest.makeSet(e);
-            MemorySegment.copy(value, (long) b * m * Double.BYTES, value, (long) s * m * Double.BYTES,
-                (long) m * Double.BYTES);
-            MemorySegment.copy(value, (long) b * m * Double.BYTES, ref, (long) s * m * Double.BYTES,
-                (long) m * Double.BYTES);
-            rep.setAtIndex(I, s, e);
-            addLive(s);
-            evicted++;
+            gather(e, nb);
+            if (!withinRep(b, nb)) {
+                splitOff(e, b);
+            }
         }
-        return evicted;
+        for (int i = 0; i < queueCount; i++) {
+            int e = queue.getAtIndex(I, i);
+            queued.set(B, e, (byte) 0);
+            int b = recOf.getAtIndex(I, e);
+            rec.clearFlag(b, BucketRecords.FLAG_VERIFY_ALL);
+        }
+        queueCount = 0;
+    }
+
+    /** Feature distance of {@code feat} to bucket b's representative's features (cached per stamp) is <= r. */
+    private boolean withinRep(int b, double[] feat) {
+        int slot;
+        if (rec.cacheStamp(b) == stamp) {
+            slot = rec.cacheSlot(b);
+        } else {
+            slot = nextCacheSlot();
+            gather(rec.rep(b), nb2);
+            MemorySegment.copy(nb2, 0, featCache, D, (long) slot * dim * Double.BYTES, dim);
+            rec.setCache(b, slot, stamp);
+        }
+        long base = (long) slot * dim;
+        double sum = 0;
+        for (int j = 0; j < dim; j++) {
+            double d = feat[j] - featCache.getAtIndex(D, base + j);
+            sum += d * d;
+        }
+        return sum <= r * r;
+    }
+
+    private int cacheStampUsed = -1;
+    private int cacheNext;
+
+    private int nextCacheSlot() {
+        if (cacheStampUsed != stamp) {
+            cacheStampUsed = stamp;
+            cacheNext = 0;
+        }
+        if (cacheNext == featSlots) {
+            int bigger = featSlots * 2;
+            Arena a = Arena.ofShared();
+            MemorySegment s = a.allocate((long) bigger * dim * Double.BYTES, 64);
+            MemorySegment.copy(featCache, 0, s, 0, (long) featSlots * dim * Double.BYTES);
+            featArena.close();
+            featArena = a;
+            featCache = s;
+            featSlots = bigger;
+        }
+        return cacheNext++;
+    }
+
+    private void markRecode(int b) {
+        if (!rec.hasFlag(b, BucketRecords.FLAG_RECODE)) {
+            rec.addFlag(b, BucketRecords.FLAG_RECODE);
+            recode.setAtIndex(I, recodeCount++, b);
+        }
+    }
+
+    private void markDirty(int b) {
+        if (!rec.hasFlag(b, BucketRecords.FLAG_DIRTY)) {
+            rec.addFlag(b, BucketRecords.FLAG_DIRTY);
+            dirtyRecs.setAtIndex(I, dirtyRecCount++, b);
+        }
+    }
+
+    private void markElementDirty(int e) {
+        if (elemDirty.get(B, e) == 0) {
+            elemDirty.set(B, e, (byte) 1);
+            dirtyElems.setAtIndex(I, dirtyElemCount++, e);
+        }
     }
 
     private void addLive(int b) {
         live.setAtIndex(I, liveCount, b);
-        livePos.setAtIndex(I, b, liveCount);
+        rec.setLivePos(b, liveCount);
         liveCount++;
     }
 
     private void removeLive(int b) {
-        int p = livePos.getAtIndex(I, b);
+        int p = rec.livePos(b);
         int lastId = live.getAtIndex(I, liveCount - 1);
         live.setAtIndex(I, p, lastId);
-        livePos.setAtIndex(I, lastId, p);
-        livePos.setAtIndex(I, b, -1);
+        rec.setLivePos(lastId, p);
+        rec.setLivePos(b, -1);
         liveCount--;
     }
 
-    /** Recomputes every bucket's codes and merges colliding buckets; returns {merges, rejected}. */
-    private int[] mergeBuckets() {
-        for (LongIntTable t : tables) {
-            t.clear();
-        }
-        int merges = 0;
-        int rejected = 0;
+    // ---- MergeBuckets ------------------------------------------------------------------------------------
+
+    /**
+     * Computes the codes of every record on the recode list and merges it with the buckets its keys
+     * collide with ({@code paperTables}: the tables were cleared and no merge is checked; otherwise the
+     * record's old keys are removed first and every merge is verified).
+     */
+    private void mergePass(boolean paperTables) {
+        boolean verify = mode == Mode.VERIFIED;
         int rows = family.rows();
-        long stride = family.rowStride();
-        // iterate over a snapshot of the live ids: merging removes ids from the live list
-        int total = liveCount;
-        MemorySegment ids = liveCopy;
-        MemorySegment.copy(live, 0, ids, 0, (long) total * Integer.BYTES);
-        for (int from = 0; from < total; from += BATCH) {
-            int count = Math.min(BATCH, total - from);
-            for (int i = 0; i < count; i++) {
-                int b = ids.getAtIndex(I, from + i);
-                gather(rep.getAtIndex(I, b), nb);
-                MemorySegment.copy(nb, 0, features, D, (long) i * stride * Double.BYTES, dim);
+        long strideBytes = family.rowStride() * Double.BYTES;
+        int done = 0;
+        while (done < recodeCount) { // merges can append to the list (PAPER never does)
+            int count = 0;
+            while (count < BATCH && done < recodeCount) {
+                int b = recode.getAtIndex(I, done++);
+                if (rec.isFree(b)) {
+                    continue;
+                }
+                rec.clearFlag(b, BucketRecords.FLAG_RECODE);
+                batchRecs[count] = b;
+                gather(rec.rep(b), nb);
+                MemorySegment.copy(nb, 0, features, D, count * strideBytes, dim);
+                count++;
             }
-            family.codes(features, count, stride, codes);
+            family.codes(features, count, family.rowStride(), codes);
+            rehashed += count;
             for (int i = 0; i < count; i++) {
-                int b = ids.getAtIndex(I, from + i);
+                int b = batchRecs[i];
+                if (rec.isFree(b)) {
+                    continue; // merged away earlier in this batch
+                }
+                if (!paperTables) {
+                    unlinkKeys(b);
+                }
                 for (int t = 0; t < tables.length; t++) {
-                    if (livePos.getAtIndex(I, b) < 0) {
-                        break; // b was absorbed by an earlier bucket in this pass
-                    }
-                    long key = family.tableKey(codes, (long) i * rows, t);
+                    rec.setKey(b, t, family.tableKey(codes, (long) i * rows, t));
+                }
+                for (int t = 0; t < tables.length; t++) {
+                    long key = rec.key(b, t);
                     int slot = tables[t].indexOf(key);
                     if (slot < 0) {
-                        tables[t].insertAt(slot, key, rep.getAtIndex(I, b));
+                        tables[t].insertAt(slot, key, b);
                         continue;
                     }
-                    int o = forest.find(tables[t].valueAt(slot));
+                    int o = tables[t].valueAt(slot);
+                    while (rec.isFree(o)) {
+                        o = rec.cacheSlot(o); // PAPER: merged away earlier in this pass
+                    }
                     if (o == b) {
                         continue;
                     }
-                    if (mode == Mode.VERIFIED && !within(rep.getAtIndex(I, b), rep.getAtIndex(I, o))) {
+                    if (verify && !within(rec.rep(b), rec.rep(o))) {
                         rejected++;
                         continue;
                     }
-                    int keep = forest.size(b) >= forest.size(o) ? b : o;
-                    touchNeighbourhoodOf(keep == b ? o : b); // the absorbed members take the survivor's value
-                    int s = forest.unionSets(b, o);
-                    if (s != keep) {
-                        MemorySegment.copy(value, (long) keep * m * Double.BYTES, value, (long) s * m * Double.BYTES,
-                            (long) m * Double.BYTES);
-                        MemorySegment.copy(ref, (long) keep * m * Double.BYTES, ref, (long) s * m * Double.BYTES,
-                            (long) m * Double.BYTES);
-                        rep.setAtIndex(I, s, rep.getAtIndex(I, keep));
-                    }
-                    removeLive(s == b ? o : b);
-                    merges++;
-                    if (s != b) {
-                        break; // b's id is gone: its remaining tables are the survivor's business
+                    int keep = rec.count(b) >= rec.count(o) ? b : o;
+                    int gone = keep == b ? o : b;
+                    absorb(keep, gone);
+                    if (gone == b) {
+                        break; // b's remaining tables are the survivor's business
                     }
                 }
             }
         }
-        return new int[] {merges, rejected};
+        recodeCount = 0;
+    }
+
+    /**
+     * PAPER MergeBuckets: codes of every bucket, merge on any collision. A merge changes the values the
+     * absorbed members show their neighbours, so the printed single pass can leave buckets whose new
+     * codes collide; the pass is repeated (at most {@value #PAPER_MERGE_ROUNDS} times) until one merges
+     * nothing, which is what invariant (iii) asks.
+     */
+    private void paperMergeBuckets() {
+        for (int round = 0; round < PAPER_MERGE_ROUNDS; round++) {
+            for (LongIntTable t : tables) {
+                t.clear();
+            }
+            for (int i = 0; i < liveCount; i++) {
+                markRecode(live.getAtIndex(I, i));
+            }
+            int before = merges;
+            mergePass(true);
+            if (merges == before) {
+                return;
+            }
+        }
+    }
+
+    /** Removes b's stored keys from the tables where they still point at b. */
+    private void unlinkKeys(int b) {
+        for (int t = 0; t < tables.length; t++) {
+            long key = rec.key(b, t);
+            int slot = tables[t].indexOf(key);
+            if (slot >= 0 && tables[t].valueAt(slot) == b) {
+                tables[t].remove(key);
+            }
+        }
+    }
+
+    /** Merges bucket gone into keep: gone's members take keep's value; gone's record is freed. */
+    private void absorb(int keep, int gone) {
+        boolean sameValue = true;
+        for (int f = 0; f < m; f++) {
+            sameValue &= Double.doubleToRawLongBits(rec.value(keep, f)) == Double.doubleToRawLongBits(rec.value(gone, f));
+        }
+        // members of a bucket whose new value is not in the grid yet must be written too
+        boolean write = !sameValue || rec.hasFlag(gone, BucketRecords.FLAG_DIRTY);
+        int root = rec.root(gone);
+        int v = root;
+        do {
+            int e = forest.elementAt(v);
+            recOf.setAtIndex(I, e, keep);
+            if (write) {
+                markElementDirty(e);
+            }
+            if (!sameValue) {
+                if (mode == Mode.VERIFIED) {
+                    queueAround(e); // the features of everyone who sees e changed by up to r
+                }
+            }
+            v = forest.nextNode(v);
+        } while (v != root);
+        int s = forest.unionSets(rec.root(keep), root);
+        rec.setRoot(keep, s);
+        rec.setCount(keep, rec.count(keep) + rec.count(gone));
+        if (mode == Mode.VERIFIED) {
+            unlinkKeys(gone); // tables persist: no entry may outlive its record
+        }
+        removeLive(gone);
+        rec.free(gone);
+        if (mode == Mode.PAPER) {
+            // the tables live for this pass only and no record is allocated during it: entries that point at
+            // gone are followed to the union instead of being rewritten
+            rec.setCache(gone, keep, -2);
+        }
+        merges++;
     }
 
     /** Euclidean distance of two elements' feature vectors is at most r. */
     private boolean within(int a, int b) {
+        return distanceSquared(a, b) <= r * r;
+    }
+
+    private double distanceSquared(int a, int b) {
         gather(a, nb);
         gather(b, nb2);
         double sum = 0;
@@ -503,79 +836,185 @@ public final class LshSmileEngine implements Engine {
             double d = nb[i] - nb2[i];
             sum += d * d;
         }
-        return sum <= r * r;
+        return sum;
     }
 
-    /** Writes every element's bucket value into the grid's current buffer and refreshes the halo. */
+    /** Writes changed buckets' members and moved elements into the grid's current buffer; refreshes the halo. */
     private void materialize() {
         MemorySegment g = grid.current();
-        for (int e = 0; e < n; e++) {
-            long b = (long) forest.find(e) * m;
-            int y = e / nx;
-            int x = e % nx;
-            for (int f = 0; f < m; f++) {
-                g.setAtIndex(D, grid.index(f, y, x), value.getAtIndex(D, b + f));
+        for (int i = 0; i < dirtyRecCount; i++) {
+            int b = dirtyRecs.getAtIndex(I, i);
+            if (rec.isFree(b)) {
+                continue; // its members were written through the element list when it was absorbed
             }
+            rec.clearFlag(b, BucketRecords.FLAG_DIRTY);
+            int root = rec.root(b);
+            int v = root;
+            do {
+                writeElement(g, forest.elementAt(v), b);
+                v = forest.nextNode(v);
+            } while (v != root);
         }
+        dirtyRecCount = 0;
+        for (int i = 0; i < dirtyElemCount; i++) {
+            int e = dirtyElems.getAtIndex(I, i);
+            elemDirty.set(B, e, (byte) 0);
+            writeElement(g, e, recOf.getAtIndex(I, e));
+        }
+        dirtyElemCount = 0;
         grid.refreshHalo();
     }
 
+    private void writeElement(MemorySegment g, int e, int b) {
+        int y = e / nx;
+        int x = e % nx;
+        for (int f = 0; f < m; f++) {
+            g.setAtIndex(D, grid.index(f, y, x), rec.value(b, f));
+        }
+    }
+
+    // ---- invariants --------------------------------------------------------------------------------------
+
     /**
-     * Checks (i) every element is in exactly one live bucket and each bucket's representative is its
-     * member, and, in PAPER mode, (iii) no two buckets share a key in any table (VERIFIED mode allows
-     * colliding buckets whose features are farther apart than r). Throws IllegalStateException.
+     * Checks the invariants after a step and throws {@link IllegalStateException} naming the first
+     * violation:
+     * <ol>
+     *   <li>(i) every element is in exactly one live bucket: the forest is sound, the element-to-bucket map
+     *       agrees with it, member counts add up to n, and each representative is a member;</li>
+     *   <li>(ii) PAPER: counted, not thrown: the number of elements whose code (computed now) collides
+     *       in no table with their representative's is returned. The paper argues (ii) from a small r0,
+     *       but an element whose neighbours each moved by less than r0 is never re-hashed and can cross a
+     *       bucket boundary, so the published algorithm does not maintain it; VERIFIED: every element's feature vector is within
+     *       {@code r + 4 sqrt(13 m) r0} of its representative's (within r when last checked, and each
+     *       of the 2 x 13 m values has drifted by less than 2 r0 since, else it would have been
+     *       re-checked); elements still queued for a check are exempt;</li>
+     *   <li>(iii) PAPER: no two buckets' keys collide in any table (recomputed now); VERIFIED: a stored
+     *       key shared by two buckets belongs to a merge that was refused, i.e. their representatives are
+     *       now farther apart than {@code r - 4 sqrt(13 m) r0}, and no table entry points at a free
+     *       record.</li>
+     * </ol>
+     *
+     * @return PAPER: elements violating (ii); VERIFIED: 0
      */
-    public void checkInvariants() {
+    public long checkInvariants() {
         forest.checkInvariants();
         long members = 0;
         for (int i = 0; i < liveCount; i++) {
             int b = live.getAtIndex(I, i);
-            if (livePos.getAtIndex(I, b) != i) {
-                throw new IllegalStateException("live list position of bucket " + b + " is stale");
+            if (rec.isFree(b) || rec.livePos(b) != i) {
+                throw new IllegalStateException("live list entry " + i + " (bucket " + b + ") is stale");
             }
-            if (forest.find(rep.getAtIndex(I, b)) != b) {
+            if (forest.find(rec.rep(b)) != rec.root(b) || recOf.getAtIndex(I, rec.rep(b)) != b) {
                 throw new IllegalStateException("representative of bucket " + b + " is not its member");
             }
-            members += forest.size(b);
-        }
-        if (members != n || forest.setCount() != liveCount) {
-            throw new IllegalStateException("buckets hold " + members + " elements in " + forest.setCount()
-                + " sets, expected " + n + " in " + liveCount);
-        }
-        if (mode == Mode.PAPER) {
-            int rows = family.rows();
-            for (LongIntTable t : tables) {
-                t.clear();
+            if (forest.size(rec.root(b)) != rec.count(b)) {
+                throw new IllegalStateException("bucket " + b + " counts " + rec.count(b) + " members, the forest "
+                    + forest.size(rec.root(b)));
             }
-            for (int from = 0; from < liveCount; from += BATCH) {
-                int count = Math.min(BATCH, liveCount - from);
-                for (int i = 0; i < count; i++) {
-                    gather(rep.getAtIndex(I, live.getAtIndex(I, from + i)), nb);
-                    MemorySegment.copy(nb, 0, features, D, (long) i * family.rowStride() * Double.BYTES, dim);
+            members += rec.count(b);
+        }
+        if (members != n || forest.setCount() != liveCount || rec.inUse() != liveCount) {
+            throw new IllegalStateException("buckets hold " + members + " elements in " + forest.setCount()
+                + " sets and " + rec.inUse() + " records, expected " + n + " in " + liveCount);
+        }
+        for (int e = 0; e < n; e++) {
+            int b = recOf.getAtIndex(I, e);
+            if (rec.isFree(b) || forest.find(e) != rec.root(b)) {
+                throw new IllegalStateException("element " + e + " maps to bucket " + b + " but is not its member");
+            }
+        }
+        double slack = 4 * Math.sqrt(dim) * r0;
+        if (mode == Mode.PAPER) {
+            return checkPaperCodes();
+        } else {
+            for (int e = 0; e < n; e++) {
+                int b = recOf.getAtIndex(I, e);
+                if (queued.get(B, e) != 0 || rec.rep(b) == e) {
+                    continue;
                 }
-                family.codes(features, count, family.rowStride(), codes);
-                for (int i = 0; i < count; i++) {
-                    int b = live.getAtIndex(I, from + i);
-                    for (int t = 0; t < tables.length; t++) {
-                        int prev = tables[t].putIfAbsent(family.tableKey(codes, (long) i * rows, t), b);
-                        if (prev != LongIntTable.NO_VALUE && prev != b) {
-                            throw new IllegalStateException("buckets " + prev + " and " + b + " collide in table " + t);
-                        }
+                double d = Math.sqrt(distanceSquared(e, rec.rep(b)));
+                if (d > r + slack) {
+                    throw new IllegalStateException("invariant (ii): element " + e + " is " + d
+                        + " from its representative " + rec.rep(b) + ", more than r + 4 sqrt(13m) r0 = " + (r + slack));
+                }
+            }
+            for (int i = 0; i < liveCount; i++) {
+                int b = live.getAtIndex(I, i);
+                for (int t = 0; t < tables.length; t++) {
+                    int o = tables[t].get(rec.key(b, t), LongIntTable.NO_VALUE);
+                    if (o == LongIntTable.NO_VALUE || o == b) {
+                        continue;
+                    }
+                    if (rec.isFree(o)) {
+                        throw new IllegalStateException("table " + t + " points at freed bucket " + o);
+                    }
+                    double d = Math.sqrt(distanceSquared(rec.rep(b), rec.rep(o)));
+                    if (d <= r - slack) {
+                        throw new IllegalStateException("invariant (iii): buckets " + b + " and " + o
+                            + " share a key in table " + t + " at distance " + d + " <= r");
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** PAPER mode (iii), thrown, and (ii), counted, with every code recomputed from the current state. */
+    private long checkPaperCodes() {
+        int rows = family.rows();
+        int l = tables.length;
+        long strideBytes = family.rowStride() * Double.BYTES;
+        // (iii): the live buckets' keys are pairwise distinct in every table
+        try (LongIntTable seen = new LongIntTable(Math.max(16, liveCount), LongIntTable.DEFAULT_LOAD_FACTOR, false)) {
+            for (int t = 0; t < l; t++) {
+                seen.clear();
+                for (int i = 0; i < liveCount; i++) {
+                    int b = live.getAtIndex(I, i);
+                    gather(rec.rep(b), nb);
+                    MemorySegment.copy(nb, 0, features, D, 0, dim);
+                    family.codes(features, 1, family.rowStride(), codes);
+                    int prev = seen.putIfAbsent(family.tableKey(codes, 0, t), b);
+                    if (prev != LongIntTable.NO_VALUE && prev != b) {
+                        throw new IllegalStateException("invariant (iii): buckets " + prev + " and " + b
+                            + " collide in table " + t);
                     }
                 }
             }
         }
+        // (ii): each element's code collides with its representative's in some table
+        long[] repKeys = new long[l];
+        long violations = 0;
+        for (int e = 0; e < n; e++) {
+            int b = recOf.getAtIndex(I, e);
+            int re = rec.rep(b);
+            if (re == e) {
+                continue;
+            }
+            gather(re, nb);
+            gather(e, nb2);
+            MemorySegment.copy(nb, 0, features, D, 0, dim);
+            MemorySegment.copy(nb2, 0, features, D, strideBytes, dim);
+            family.codes(features, 2, family.rowStride(), codes);
+            boolean collide = false;
+            for (int t = 0; t < l && !collide; t++) {
+                repKeys[t] = family.tableKey(codes, 0, t);
+                collide = repKeys[t] == family.tableKey(codes, rows, t);
+            }
+            if (!collide) {
+                violations++;
+            }
+        }
+        return violations;
     }
+
+    // ---- accessors ---------------------------------------------------------------------------------------
 
     /** Counters of the last step (or of the encoding, before the first step). */
     public StepStats lastStep() {
         return last;
     }
 
-    /**
-     * Sets the listener told about every step from now on (null for none). The encoding has already
-     * happened in the constructor; its statistics are {@link #lastStep()} until the first step.
-     */
+    /** Sets the listener told about every step from now on (null for none). */
     public void setStepListener(StepListener listener) {
         this.listener = listener;
     }
@@ -589,13 +1028,26 @@ public final class LshSmileEngine implements Engine {
             throw new IllegalArgumentException("need an array of " + n + " elements, got " + out.length);
         }
         for (int e = 0; e < n; e++) {
-            out[e] = forest.find(e);
+            out[e] = recOf.getAtIndex(I, e);
         }
+    }
+
+    /**
+     * PAPER mode under {@link #setCheckInvariants}: elements whose code did not collide with their
+     * representative's after the last step (see {@link #checkInvariants()}); 0 otherwise.
+     */
+    public long lastCodeViolations() {
+        return paperCodeViolations;
     }
 
     /** Number of live buckets. */
     public int buckets() {
         return liveCount;
+    }
+
+    /** The mode. */
+    public Mode mode() {
+        return mode;
     }
 
     @Override
@@ -616,13 +1068,13 @@ public final class LshSmileEngine implements Engine {
             steps = count;
             forest.close();
             forest = new UnionFindDelete(n);
-            touchedCount = 0;
-            touched.fill((byte) 0);
+            rec.close();
+            rec = new BucketRecords(m, tables.length, 1 << 12);
             encode();
         }
     }
 
-    /** Checks {@link #checkInvariants()} after every step when on (slow; for debugging). */
+    /** Checks {@link #checkInvariants()} after every step when on (slow; for debugging and tests). */
     public void setCheckInvariants(boolean on) {
         checkInvariants = on;
     }
@@ -652,12 +1104,30 @@ public final class LshSmileEngine implements Engine {
     public void close() {
         if (!closed) {
             closed = true;
-            for (LongIntTable t : tables) {
-                t.close();
-            }
-            family.close();
-            forest.close();
-            arena.close();
+            closeResources();
         }
+    }
+
+    private void closeResources() {
+        if (tables != null) {
+            for (LongIntTable t : tables) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+        if (family != null) {
+            family.close();
+        }
+        if (forest != null) {
+            forest.close();
+        }
+        if (rec != null) {
+            rec.close();
+        }
+        if (featArena != null && featArena.scope().isAlive()) {
+            featArena.close();
+        }
+        arena.close();
     }
 }

@@ -308,6 +308,28 @@ public final class UnionFindDelete implements AutoCloseable {
     }
 
     /**
+     * One element of the set with id {@code setId} (the one at its root node), in O(1): how a bucket picks
+     * a new representative when its old one leaves.
+     */
+    public int anyMember(int setId) {
+        return get(element, setId);
+    }
+
+    /**
+     * Allocation-free member iteration: the node after {@code node} in its set's preorder list, cyclic (the
+     * set id, i.e. the root node, comes after the last). Start at the set id, read {@link #elementAt}, stop
+     * when back at the set id. The structure must not be modified during the walk.
+     */
+    public int nextNode(int node) {
+        return get(dfsNext, node);
+    }
+
+    /** Element held by node {@code node} (a live node, e.g. from a {@link #nextNode} walk). */
+    public int elementAt(int node) {
+        return get(element, node);
+    }
+
+    /**
      * Verifies every structural invariant in O(n): each element in exactly one set or in none, node and
      * element maps inverse, free list, parent pointers acyclic, set count and sizes, child lists, DFS lists
      * in preorder, non-leaf lists of roots, ranks (leaves 0, increasing towards the root, reduced roots

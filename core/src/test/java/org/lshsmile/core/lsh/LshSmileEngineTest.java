@@ -19,6 +19,7 @@ import org.lshsmile.simd.Kernels;
 class LshSmileEngineTest {
 
     private static final int[] buckets = new int[1];
+    private static final long[] codeViolations = new long[1];
 
     /** {max |error|, mean |error|} of an LSH run against the exact engine from the same state. */
     private static double[] errorAfter(Model model, double[] init, int ny, int nx, double dx, double dt, Boundary bc,
@@ -28,12 +29,16 @@ class LshSmileEngineTest {
              ExactEngine e = new ExactEngine(model, exact, dt, Kernels.scalar(), 1)) {
             exact.copyFrom(init);
             approx.copyFrom(init);
+            codeViolations[0] = 0;
             try (LshSmileEngine lsh = new LshSmileEngine(model, approx, dt, mode, r, r0, k, l, 42)) {
+                if (check) {
+                    codeViolations[0] = Math.max(codeViolations[0], lsh.checkInvariants());
+                }
                 for (int s = 0; s < steps; s++) {
                     e.step(1);
                     lsh.step(1);
                     if (check) {
-                        lsh.checkInvariants();
+                        codeViolations[0] = Math.max(codeViolations[0], lsh.checkInvariants());
                     }
                 }
                 buckets[0] = lsh.buckets();
@@ -61,15 +66,14 @@ class LshSmileEngineTest {
             LshSmileEngine.Mode.PAPER, 0.01, 0.01, 3, 10, 180, false);
         System.out.printf("paper mode r=r0=0.01 K=3 L=10, 128^2 Q=3, 180 steps: max %.3g mean %.3g, %d buckets%n",
             err[0], err[1], buckets[0]);
-        // Measured 2.1e-4 mean, 1.5e-2 max: the target (mean <= 1e-4) is not reached yet; this bound
-        // guards the level we have, and the max shows why the published mode needs verification.
-        assertTrue(err[1] <= 3e-4, "mean |error| " + err[1]);
-        assertTrue(err[0] > 0.01, "paper mode's unverified merges cost accuracy: max " + err[0]);
+        // the paper's "1e-5" level is a mean; the max is what verification is for
+        assertTrue(err[1] <= 1e-4, "mean |error| " + err[1]);
+        assertTrue(err[0] > err[1] * 10, "the max is well above the mean: " + err[0]);
         assertTrue(buckets[0] < 128 * 128 / 20, "buckets share updates: " + buckets[0]);
     }
 
     @Test
-    void verifiedModeKeepsTheMaxErrorBelowR() {
+    void verifiedModeKeepsTheMaxErrorBelowROnThreeGrains() {
         Preset p = Preset.PAPER;
         double[] init = GrainStates.voronoi(128, 128, 3, 3, 1, true).values();
         for (double r : new double[] {1e-3, 1e-4}) {
@@ -83,17 +87,78 @@ class LshSmileEngineTest {
     }
 
     @Test
-    void invariantsHoldEveryStepForEveryModel() {
+    void verifiedModeKeepsTheMaxErrorBelowROnAPolycrystal() {
+        Preset p = Preset.PAPER;
+        double[] init = GrainStates.voronoi(256, 256, 64, 8, 5, true).values();
+        for (double r : new double[] {1e-3, 1e-4}) {
+            double[] err = errorAfter(p.grainGrowth(8, false), init, 256, 256, p.dx(), p.dt(), Boundary.PERIODIC,
+                LshSmileEngine.Mode.VERIFIED, r, r, 3, 10, 180, false);
+            System.out.printf("verified r=r0=%g, 256^2 Q=8 64 grains, 180 steps: max %.3g mean %.3g, %d buckets%n", r,
+                err[0], err[1], buckets[0]);
+            assertTrue(err[0] <= r, "max |error| " + err[0] + " > r = " + r);
+            assertTrue(buckets[0] < 256 * 256 / 2, "buckets share updates: " + buckets[0]);
+        }
+    }
+
+    @Test
+    void invariantsHoldFor500StepsForEveryModel() {
         GrainGrowth gg = Preset.DEFAULT.grainGrowth(3, false);
+        int n = 40 * 36;
         errorAfter(gg, GrainStates.voronoi(40, 36, 3, 3, 2, true).values(), 40, 36, 0.5, 0.05, Boundary.PERIODIC,
-            LshSmileEngine.Mode.PAPER, 0.01, 0.01, 3, 10, 60, true);
+            LshSmileEngine.Mode.PAPER, 0.01, 0.01, 3, 10, 500, true);
+        System.out.printf("paper mode, grain growth 40x36: at most %d of %d elements' codes missed their"
+            + " representative's (invariant (ii) is not maintained by the published algorithm)%n", codeViolations[0], n);
+        // (i) and (iii) were checked (thrown) every step; (ii) is only counted in paper mode: see checkInvariants
         errorAfter(gg, GrainStates.voronoi(40, 36, 3, 3, 2, false).values(), 40, 36, 0.5, 0.05, Boundary.NOFLUX,
-            LshSmileEngine.Mode.VERIFIED, 1e-3, 1e-3, 3, 10, 60, true);
-        errorAfter(CahnHilliard.pfhub1(), CahnHilliard.pfhub1Initial(32, 30, 1.0, 0.5, 0.01), 32, 30, 1.0, 1e-3,
-            Boundary.NOFLUX, LshSmileEngine.Mode.VERIFIED, 1e-4, 1e-4, 3, 10, 40, true);
-        double[] err = errorAfter(Nanovoid.standard(Nanovoid.Form.LITERAL), Nanovoid.initialState("v0", 32, 32), 32, 32,
-            1.0, 0.02, Boundary.PERIODIC, LshSmileEngine.Mode.VERIFIED, 1e-4, 1e-4, 3, 10, 40, true);
-        assertTrue(err[0] <= 1e-3, "nanovoid max |error| " + err[0]);
+            LshSmileEngine.Mode.VERIFIED, 1e-3, 1e-3, 3, 10, 500, true);
+        double[] ch = errorAfter(CahnHilliard.pfhub1(), CahnHilliard.pfhub1Initial(32, 30, 1.0, 0.5, 0.01), 32, 30, 1.0,
+            1e-3, Boundary.NOFLUX, LshSmileEngine.Mode.VERIFIED, 1e-4, 1e-4, 3, 10, 500, true);
+        assertTrue(ch[0] <= 1e-3, "Cahn-Hilliard max |error| " + ch[0]);
+        double[] nv = errorAfter(Nanovoid.standard(Nanovoid.Form.LITERAL), Nanovoid.initialState("v0", 32, 32), 32, 32,
+            1.0, 0.02, Boundary.PERIODIC, LshSmileEngine.Mode.VERIFIED, 1e-4, 1e-4, 3, 10, 500, true);
+        assertTrue(nv[0] <= 1e-3, "nanovoid max |error| " + nv[0]);
+        errorAfter(Nanovoid.standard(Nanovoid.Form.CONSERVATIVE), Nanovoid.initialState("v1", 32, 32), 32, 32,
+            1.0, 0.02, Boundary.NOFLUX, LshSmileEngine.Mode.PAPER, 1e-3, 1e-3, 3, 10, 500, true);
+    }
+
+    @Test
+    void statisticsAndBucketIdsDescribeTheBuckets() {
+        Preset p = Preset.DEFAULT;
+        double[] init = GrainStates.voronoi(48, 40, 4, 4, 3, true).values();
+        try (Grid g = new Grid(4, 48, 40, p.dx(), Boundary.PERIODIC);
+             LshSmileEngine lsh = new LshSmileEngine(p.grainGrowth(4, false), g, p.dt(), LshSmileEngine.Mode.VERIFIED,
+                 1e-3, 1e-3, 3, 10, 7)) {
+            g.copyFrom(init);
+            lsh.setStepsDone(1); // the grid was set after construction: encode again
+            LshSmileEngine.StepStats enc = lsh.lastStep();
+            assertEquals(lsh.buckets(), enc.buckets());
+            assertTrue(enc.rehashed() > 0 && enc.rehashed() < 48 * 40, "encoding hashes distinct patterns only: "
+                + enc.rehashed());
+            java.util.List<LshSmileEngine.StepStats> seen = new java.util.ArrayList<>();
+            int[] bucketsBefore = new int[1];
+            lsh.setStepListener(s -> seen.add(s));
+            bucketsBefore[0] = lsh.buckets();
+            lsh.step(5);
+            assertEquals(5, seen.size());
+            assertEquals(2, seen.get(0).step());
+            assertEquals(6, seen.get(4).step());
+            assertEquals(bucketsBefore[0], seen.get(0).evals(), "one evaluation per bucket");
+            int[] ids = new int[48 * 40];
+            lsh.bucketIds(ids);
+            assertEquals(lsh.buckets(), java.util.Arrays.stream(ids).distinct().count());
+            // elements of one bucket have one value
+            double[] state = new double[init.length];
+            g.copyTo(state);
+            java.util.Map<Integer, Integer> first = new java.util.HashMap<>();
+            for (int e = 0; e < ids.length; e++) {
+                first.putIfAbsent(ids[e], e);
+                int rep = first.get(ids[e]);
+                for (int f = 0; f < 4; f++) {
+                    assertEquals(state[f * ids.length + rep], state[f * ids.length + e], "element " + e + " field " + f);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> lsh.bucketIds(new int[3]));
+        }
     }
 
     @Test
