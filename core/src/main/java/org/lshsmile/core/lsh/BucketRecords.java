@@ -33,6 +33,8 @@ final class BucketRecords implements AutoCloseable {
     static final int FLAG_DIRTY = 2;
     static final int FLAG_RECODE = 4;
     static final int FLAG_VERIFY_ALL = 8;
+    /** The representative's features were the bucket's constant pattern (all 13 neighbours in it) when chosen. */
+    static final int FLAG_REP_DEEP = 16;
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;

@@ -169,6 +169,7 @@ public final class LshSmileEngine implements Engine {
     private int stamp;
     private final double[] nb;
     private final double[] nb2;
+    private final double[] scratchFeat;
     private final double[] out;
     private long steps;
     private StepStats last;
@@ -256,6 +257,7 @@ public final class LshSmileEngine implements Engine {
             this.featCache = featArena.allocate((long) featSlots * dim * Double.BYTES, 64);
             this.nb = new double[dim];
             this.nb2 = new double[dim];
+            this.scratchFeat = new double[dim];
             this.out = new double[m];
             encode();
             ok = true;
@@ -286,31 +288,48 @@ public final class LshSmileEngine implements Engine {
         LongIntTable patterns = mode == Mode.VERIFIED
             ? new LongIntTable(1 << 12, LongIntTable.DEFAULT_LOAD_FACTOR, false) : null;
         try {
+            double[] cur = nb;
+            double[] prev = nb2;
+            int prevRec = -1;
             for (int e = 0; e < n; e++) {
                 int y = e / nx;
                 int x = e % nx;
-                gatherGrid(g, y, x, nb);
-                if (patterns != null) {
-                    long h = patternHash(nb);
+                gatherGrid(g, y, x, cur);
+                if (patterns == null) {
+                    newRecord(e, forest.find(e), cur);
+                    continue;
+                }
+                int b;
+                if (prevRec >= 0 && x > 0 && sameBits(cur, prev)) {
+                    b = prevRec; // runs of one pattern (grain interiors) skip the hash table
+                } else {
+                    long h = patternHash(cur);
                     int slot = patterns.indexOf(h);
-                    if (slot >= 0) {
-                        int b = patterns.valueAt(slot);
-                        int re = rec.rep(b);
-                        gatherGrid(g, re / nx, re % nx, nb2);
-                        if (sameBits(nb, nb2)) {
-                            int s = forest.unionSets(rec.root(b), forest.find(e));
-                            rec.setRoot(b, s);
-                            rec.setCount(b, rec.count(b) + 1);
-                            recOf.setAtIndex(I, e, b);
-                            continue;
+                    if (slot < 0) {
+                        b = newRecord(e, forest.find(e), cur);
+                        patterns.insertAt(slot, h, b);
+                        if (isConstantPattern(cur)) {
+                            rec.addFlag(b, BucketRecords.FLAG_REP_DEEP);
                         }
                     } else {
-                        int b = newRecord(e, forest.find(e), nb);
-                        patterns.insertAt(slot, h, b);
-                        continue;
+                        b = patterns.valueAt(slot);
+                        int re = rec.rep(b);
+                        gatherGrid(g, re / nx, re % nx, scratchFeat);
+                        if (!sameBits(cur, scratchFeat)) {
+                            b = newRecord(e, forest.find(e), cur); // a 64-bit hash collision: keep apart
+                        }
                     }
                 }
-                newRecord(e, forest.find(e), nb);
+                if (rec.rep(b) != e) {
+                    int s = forest.unionSets(rec.root(b), forest.find(e));
+                    rec.setRoot(b, s);
+                    rec.setCount(b, rec.count(b) + 1);
+                    recOf.setAtIndex(I, e, b);
+                }
+                prevRec = b;
+                double[] t = cur;
+                cur = prev;
+                prev = t;
             }
         } finally {
             if (patterns != null) {
@@ -347,12 +366,32 @@ public final class LshSmileEngine implements Engine {
         return b;
     }
 
+    /** 64-bit hash of the raw bits: two independent multiply-xor chains (short dependency chains), mixed once. */
     private static long patternHash(double[] v) {
-        long h = 0x9E3779B97F4A7C15L;
-        for (double d : v) {
-            h = LshFamily.mix(h ^ Double.doubleToRawLongBits(d));
+        long h0 = 0x9E3779B97F4A7C15L;
+        long h1 = 0xC2B2AE3D27D4EB4FL;
+        int i = 0;
+        for (; i + 1 < v.length; i += 2) {
+            h0 = (h0 ^ Double.doubleToRawLongBits(v[i])) * 0xFF51AFD7ED558CCDL;
+            h1 = (h1 ^ Double.doubleToRawLongBits(v[i + 1])) * 0xC4CEB9FE1A85EC53L;
         }
-        return h;
+        if (i < v.length) {
+            h0 = (h0 ^ Double.doubleToRawLongBits(v[i])) * 0xFF51AFD7ED558CCDL;
+        }
+        return LshFamily.mix(h0 ^ Long.rotateLeft(h1, 31));
+    }
+
+    /** Every field has one value over the 13 points. */
+    private static boolean isConstantPattern(double[] feat) {
+        for (int f = 0; f < feat.length; f += K13) {
+            long c = Double.doubleToRawLongBits(feat[f]);
+            for (int q = 1; q < K13; q++) {
+                if (Double.doubleToRawLongBits(feat[f + q]) != c) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean sameBits(double[] a, double[] b) {
@@ -580,17 +619,40 @@ public final class LshSmileEngine implements Engine {
             int e = queue.getAtIndex(I, i);
             int b = recOf.getAtIndex(I, e);
             if (rec.rep(b) == e) {
-                markRecode(b);
-                if (rec.count(b) > 1 && !rec.hasFlag(b, BucketRecords.FLAG_VERIFY_ALL)) {
-                    rec.addFlag(b, BucketRecords.FLAG_VERIFY_ALL);
-                    int root = rec.root(b);
-                    int v = root;
-                    do {
-                        queueElement(forest.elementAt(v));
-                        v = forest.nextNode(v);
-                    } while (v != root);
+                if (rec.count(b) > 1) {
+                    // the reference point itself moved: hand the bucket to an untouched member deep inside it
+                    // (the next boundary to pass will not touch it soon), then check every member against it,
+                    // the old representative included
+                    int c = deepUntouchedMember(b);
+                    boolean wasDeep = rec.hasFlag(b, BucketRecords.FLAG_REP_DEEP);
+                    boolean deep = c >= 0 && allNeighboursIn(c, b);
+                    if (c >= 0) {
+                        rec.setRep(b, c);
+                        rec.setCacheStamp(b, -1);
+                        if (deep) {
+                            rec.addFlag(b, BucketRecords.FLAG_REP_DEEP);
+                        } else {
+                            rec.clearFlag(b, BucketRecords.FLAG_REP_DEEP);
+                        }
+                    }
+                    // from one constant-pattern representative to another the reference point is the same
+                    // (the bucket's value, everywhere, to within the drift r0 that re-hashes): members checked
+                    // against the old one need no new check; otherwise every member is checked again
+                    boolean sameReference = wasDeep && deep;
+                    if (!sameReference && !rec.hasFlag(b, BucketRecords.FLAG_VERIFY_ALL)) {
+                        rec.addFlag(b, BucketRecords.FLAG_VERIFY_ALL);
+                        int root = rec.root(b);
+                        int v = root;
+                        do {
+                            queueElement(forest.elementAt(v));
+                            v = forest.nextNode(v);
+                        } while (v != root);
+                    }
                 }
-                continue;
+                markRecode(b);
+                if (rec.rep(b) == e) {
+                    continue;
+                }
             }
             gather(e, nb);
             if (!withinRep(b, nb)) {
@@ -604,6 +666,49 @@ public final class LshSmileEngine implements Engine {
             rec.clearFlag(b, BucketRecords.FLAG_VERIFY_ALL);
         }
         queueCount = 0;
+    }
+
+    /** Members looked at when a bucket looks for a new representative: a walk far cheaper than the check of all members that follows. */
+    private static final int REP_SEARCH = 4096;
+
+    /**
+     * A member of b other than its representative that is not queued (its features have not moved since
+     * it was last checked), preferably one whose 13 neighbours are all in b (its features are the
+     * bucket's own pattern, far from the next boundary), among the first {@value #REP_SEARCH} of the
+     * member list; -1 if every member looked at is queued.
+     */
+    private int deepUntouchedMember(int b) {
+        int root = rec.root(b);
+        int re = rec.rep(b);
+        int v = root;
+        int untouched = -1;
+        for (int tries = 0; tries < REP_SEARCH; tries++) {
+            int x = forest.elementAt(v);
+            if (x != re && queued.get(B, x) == 0) {
+                if (allNeighboursIn(x, b)) {
+                    return x;
+                }
+                if (untouched < 0) {
+                    untouched = x;
+                }
+            }
+            v = forest.nextNode(v);
+            if (v == root) {
+                break;
+            }
+        }
+        return untouched;
+    }
+
+    private boolean allNeighboursIn(int e, int b) {
+        int y = e / nx;
+        int x = e % nx;
+        for (int q = 1; q < K13; q++) {
+            if (recOf.getAtIndex(I, neighbour(e, y, x, q)) != b) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Feature distance of {@code feat} to bucket b's representative's features (cached per stamp) is <= r. */
