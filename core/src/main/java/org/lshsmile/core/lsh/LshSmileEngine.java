@@ -134,6 +134,8 @@ public final class LshSmileEngine implements Engine {
     private final int[] ndy = new int[K13];
     private final int[] ndx = new int[K13];
     private final int[] noff = new int[K13];
+    /** grid index offset of feature i = f*13 + q from the index of (0, y, x). */
+    private final long[] gridOffset;
     private final Arena arena;
     private UnionFindDelete forest;
     private BucketRecords rec;
@@ -231,6 +233,12 @@ public final class LshSmileEngine implements Engine {
             ndx[q] = Neighbourhood.dx(q);
             noff[q] = ndy[q] * nx + ndx[q];
         }
+        this.gridOffset = new long[dim];
+        for (int f = 0; f < m; f++) {
+            for (int q = 0; q < K13; q++) {
+                gridOffset[f * K13 + q] = grid.index(f, ndy[q], ndx[q]) - grid.index(0, 0, 0);
+            }
+        }
         this.arena = Arena.ofShared();
         boolean ok = false;
         try {
@@ -296,7 +304,7 @@ public final class LshSmileEngine implements Engine {
                 int x = e % nx;
                 gatherGrid(g, y, x, cur);
                 if (patterns == null) {
-                    newRecord(e, forest.find(e), cur);
+                    newRecord(e, e, cur);
                     continue;
                 }
                 int b;
@@ -306,7 +314,7 @@ public final class LshSmileEngine implements Engine {
                     long h = patternHash(cur);
                     int slot = patterns.indexOf(h);
                     if (slot < 0) {
-                        b = newRecord(e, forest.find(e), cur);
+                        b = newRecord(e, e, cur);
                         patterns.insertAt(slot, h, b);
                         if (isConstantPattern(cur)) {
                             rec.addFlag(b, BucketRecords.FLAG_REP_DEEP);
@@ -316,12 +324,12 @@ public final class LshSmileEngine implements Engine {
                         int re = rec.rep(b);
                         gatherGrid(g, re / nx, re % nx, scratchFeat);
                         if (!sameBits(cur, scratchFeat)) {
-                            b = newRecord(e, forest.find(e), cur); // a 64-bit hash collision: keep apart
+                            b = newRecord(e, e, cur); // a 64-bit hash collision: keep apart
                         }
                     }
                 }
                 if (rec.rep(b) != e) {
-                    int s = forest.unionSets(rec.root(b), forest.find(e));
+                    int s = forest.unionSets(rec.root(b), e); // e is still the singleton with set id e
                     rec.setRoot(b, s);
                     rec.setCount(b, rec.count(b) + 1);
                     recOf.setAtIndex(I, e, b);
@@ -435,14 +443,11 @@ public final class LshSmileEngine implements Engine {
         }
     }
 
-    /** The feature vector of (y, x) read from the grid (halo refreshed). */
+    /** The feature vector of (y, x) read from the grid (halo refreshed): one base index plus fixed offsets. */
     private void gatherGrid(MemorySegment g, int y, int x, double[] dst) {
-        for (int q = 0; q < K13; q++) {
-            int yy = y + ndy[q];
-            int xx = x + ndx[q];
-            for (int f = 0; f < m; f++) {
-                dst[f * K13 + q] = g.getAtIndex(D, grid.index(f, yy, xx));
-            }
+        long base = grid.index(0, y, x);
+        for (int i = 0; i < dim; i++) {
+            dst[i] = g.getAtIndex(D, base + gridOffset[i]);
         }
     }
 
@@ -623,8 +628,10 @@ public final class LshSmileEngine implements Engine {
                     // the reference point itself moved: hand the bucket to an untouched member deep inside it
                     // (the next boundary to pass will not touch it soon), then check every member against it,
                     // the old representative included
-                    int c = deepUntouchedMember(b);
                     boolean wasDeep = rec.hasFlag(b, BucketRecords.FLAG_REP_DEEP);
+                    // only a bucket that had a deep representative looks far for another (a thin bucket along a
+                    // boundary has none, and the walk would cost more than the check it saves)
+                    int c = untouchedMember(b, wasDeep ? REP_SEARCH : 1);
                     boolean deep = c >= 0 && allNeighboursIn(c, b);
                     if (c >= 0) {
                         rec.setRep(b, c);
@@ -674,10 +681,10 @@ public final class LshSmileEngine implements Engine {
     /**
      * A member of b other than its representative that is not queued (its features have not moved since
      * it was last checked), preferably one whose 13 neighbours are all in b (its features are the
-     * bucket's own pattern, far from the next boundary), among the first {@value #REP_SEARCH} of the
-     * member list; -1 if every member looked at is queued.
+     * bucket's own pattern, away from the next boundary) among the first {@code deepSearch} members
+     * looked at, and never looking beyond {@value #REP_SEARCH}; -1 if every member looked at is queued.
      */
-    private int deepUntouchedMember(int b) {
+    private int untouchedMember(int b, int deepSearch) {
         int root = rec.root(b);
         int re = rec.rep(b);
         int v = root;
@@ -685,11 +692,14 @@ public final class LshSmileEngine implements Engine {
         for (int tries = 0; tries < REP_SEARCH; tries++) {
             int x = forest.elementAt(v);
             if (x != re && queued.get(B, x) == 0) {
-                if (allNeighboursIn(x, b)) {
-                    return x;
-                }
                 if (untouched < 0) {
                     untouched = x;
+                }
+                if (tries >= deepSearch) {
+                    return untouched;
+                }
+                if (allNeighboursIn(x, b)) {
+                    return x;
                 }
             }
             v = forest.nextNode(v);
