@@ -20,6 +20,8 @@ import java.lang.foreign.ValueLayout;
  *   <tr><td>16m + 16</td><td>flags</td></tr>
  *   <tr><td>16m + 20, + 24</td><td>feature-cache slot and the stamp it is valid for</td></tr>
  *   <tr><td>16m + 32 ..</td><td>keys: the L table keys of the representative's codes when last hashed</td></tr>
+ *   <tr><td>then, if kept</td><td>the representative's feature vector (13 m doubles) and its L K raw projections
+ *       a.v + b when last hashed: a later coding adds only the changed features' columns (a.v is linear)</td></tr>
  * </table>
  * One record per bucket keeps a bucket's hot fields on one or two cache lines (an evaluation reads the
  * value and rep together); the free list recycles the records of merged-away buckets, so the store
@@ -35,6 +37,8 @@ final class BucketRecords implements AutoCloseable {
     static final int FLAG_VERIFY_ALL = 8;
     /** The representative's features were the bucket's constant pattern (all 13 neighbours in it) when chosen. */
     static final int FLAG_REP_DEEP = 16;
+    /** The stored features and projections are not the representative's: the next coding starts afresh. */
+    static final int FLAG_CODES_STALE = 32;
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
@@ -46,6 +50,8 @@ final class BucketRecords implements AutoCloseable {
     private final long stride;
     private final long intBase;
     private final long keyBase;
+    private final long featBase;
+    private final long projBase;
     private Arena arena;
     private MemorySegment seg;
     private int capacity;
@@ -53,12 +59,18 @@ final class BucketRecords implements AutoCloseable {
     private int freeHead = NONE;
     private int inUse;
 
-    BucketRecords(int fields, int tables, int initialCapacity) {
+    /**
+     * @param features    doubles of a feature vector kept per record (0: none kept)
+     * @param projections raw projections kept per record (0: none kept)
+     */
+    BucketRecords(int fields, int tables, int features, int projections, int initialCapacity) {
         this.m = fields;
         this.tables = tables;
         this.intBase = 16L * fields;
         this.keyBase = intBase + 32;
-        this.stride = keyBase + 8L * tables;
+        this.featBase = keyBase + 8L * tables;
+        this.projBase = featBase + 8L * features;
+        this.stride = projBase + 8L * projections;
         this.capacity = Math.max(16, initialCapacity);
         this.arena = Arena.ofShared();
         this.seg = arena.allocate(capacity * stride, 64);
@@ -232,6 +244,22 @@ final class BucketRecords implements AutoCloseable {
 
     void setKey(int b, int t, long k) {
         seg.set(J, b * stride + keyBase + 8L * t, k);
+    }
+
+    double feature(int b, int i) {
+        return seg.get(D, b * stride + featBase + 8L * i);
+    }
+
+    void setFeature(int b, int i, double v) {
+        seg.set(D, b * stride + featBase + 8L * i, v);
+    }
+
+    double projection(int b, int j) {
+        return seg.get(D, b * stride + projBase + 8L * j);
+    }
+
+    void setProjection(int b, int j, double v) {
+        seg.set(D, b * stride + projBase + 8L * j, v);
     }
 
     int tables() {

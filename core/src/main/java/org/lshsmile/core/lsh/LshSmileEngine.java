@@ -140,6 +140,11 @@ public final class LshSmileEngine implements Engine {
     private UnionFindDelete forest;
     private BucketRecords rec;
     private final LshFamily family;
+    private final int kPerTable;
+    private final double invR;
+    private final int[] changedIdx;
+    private final double[] changedDelta;
+    private long incrementalCodes;
     private final LongIntTable[] tables;
     /** element -> record. */
     private final MemorySegment recOf;
@@ -228,6 +233,10 @@ public final class LshSmileEngine implements Engine {
         this.n = (int) cells;
         this.dim = K13 * m;
         this.periodic = grid.boundary() == Boundary.PERIODIC;
+        this.kPerTable = k;
+        this.invR = 1.0 / r;
+        this.changedIdx = new int[K13 * model.fields()];
+        this.changedDelta = new double[K13 * model.fields()];
         for (int q = 0; q < K13; q++) {
             ndy[q] = Neighbourhood.dy(q);
             ndx[q] = Neighbourhood.dx(q);
@@ -243,7 +252,7 @@ public final class LshSmileEngine implements Engine {
         boolean ok = false;
         try {
             this.forest = new UnionFindDelete(n);
-            this.rec = new BucketRecords(m, l, 1 << 12);
+            this.rec = newRecords(l);
             this.family = new LshFamily(l, k, dim, r, seed);
             this.tables = new LongIntTable[l];
             for (int t = 0; t < l; t++) {
@@ -274,6 +283,12 @@ public final class LshSmileEngine implements Engine {
                 closeResources();
             }
         }
+    }
+
+    /** VERIFIED records keep the representative's features and raw projections for incremental codes. */
+    private BucketRecords newRecords(int l) {
+        boolean keep = mode == Mode.VERIFIED;
+        return new BucketRecords(m, l, keep ? dim : 0, keep ? l * kPerTable : 0, 1 << 12);
     }
 
     // ---- encoding -------------------------------------------------------------------------------------
@@ -369,6 +384,7 @@ public final class LshSmileEngine implements Engine {
         rec.setRep(b, e);
         rec.setRoot(b, root);
         rec.setCount(b, 1);
+        rec.addFlag(b, BucketRecords.FLAG_CODES_STALE);
         recOf.setAtIndex(I, e, b);
         addLive(b);
         return b;
@@ -599,6 +615,7 @@ public final class LshSmileEngine implements Engine {
         rec.setCount(b, rec.count(b) - 1);
         if (rec.rep(b) == e) {
             rec.setRep(b, forest.anyMember(rec.root(b)));
+            rec.addFlag(b, BucketRecords.FLAG_CODES_STALE);
             markRecode(b);
         }
         int s = rec.allocate();
@@ -607,6 +624,7 @@ public final class LshSmileEngine implements Engine {
         rec.setRep(s, e);
         rec.setRoot(s, forest.makeSet(e));
         rec.setCount(s, 1);
+        rec.addFlag(s, BucketRecords.FLAG_CODES_STALE);
         recOf.setAtIndex(I, e, s);
         addLive(s);
         markRecode(s);
@@ -636,6 +654,7 @@ public final class LshSmileEngine implements Engine {
                     if (c >= 0) {
                         rec.setRep(b, c);
                         rec.setCacheStamp(b, -1);
+                        rec.addFlag(b, BucketRecords.FLAG_CODES_STALE);
                         if (deep) {
                             rec.addFlag(b, BucketRecords.FLAG_REP_DEEP);
                         } else {
@@ -823,7 +842,11 @@ public final class LshSmileEngine implements Engine {
                 MemorySegment.copy(nb, 0, features, D, count * strideBytes, dim);
                 count++;
             }
-            family.codes(features, count, family.rowStride(), codes);
+            if (verify) {
+                codesIncrementally(count);
+            } else {
+                family.codes(features, count, family.rowStride(), codes);
+            }
             rehashed += count;
             for (int i = 0; i < count; i++) {
                 int b = batchRecs[i];
@@ -886,6 +909,93 @@ public final class LshSmileEngine implements Engine {
                 return;
             }
         }
+    }
+
+    /**
+     * VERIFIED: the codes of the batch's records into {@link #codes}. A record whose stored features are
+     * its representative's (not {@link BucketRecords#FLAG_CODES_STALE}) and differ from the new ones in
+     * at most a third of the components gets its raw projections a.v + b updated by the changed columns
+     * only (a.v is linear: a.(v + d) = a.v + a.d); the rest are projected afresh. Either way the new
+     * features and projections are stored for next time. The floor of the updated projection may differ
+     * from a fresh one's in the last bit at a bucket edge; codes only propose merges, which are verified.
+     */
+    private void codesIncrementally(int count) {
+        int rows = family.rows();
+        long stride = family.rowStride();
+        MemorySegment a = family.matrix();
+        MemorySegment off = family.offsets();
+        org.lshsmile.simd.Projections proj = family.projections();
+        for (int i = 0; i < count; i++) {
+            int b = batchRecs[i];
+            long vi = i * stride;
+            int changed = 0;
+            boolean fresh = rec.hasFlag(b, BucketRecords.FLAG_CODES_STALE);
+            if (!fresh) {
+                for (int c = 0; c < dim; c++) {
+                    double v = features.getAtIndex(D, vi + c);
+                    double d = v - rec.feature(b, c);
+                    if (d != 0) { // NaN too
+                        if (changed == dim / 3) {
+                            fresh = true;
+                            break;
+                        }
+                        changedIdx[changed] = c;
+                        changedDelta[changed] = d;
+                        changed++;
+                    }
+                }
+            }
+            for (int j = 0; j < rows; j++) {
+                double pj;
+                if (fresh) {
+                    pj = proj.dot(a, j * stride, features, vi, dim) + off.getAtIndex(D, j);
+                } else {
+                    pj = rec.projection(b, j);
+                    for (int c = 0; c < changed; c++) {
+                        pj += a.getAtIndex(D, j * stride + changedIdx[c]) * changedDelta[c];
+                    }
+                }
+                rec.setProjection(b, j, pj);
+                codes.setAtIndex(I, (long) i * rows + j, (int) Math.floor(pj * invR));
+            }
+            if (!fresh) {
+                incrementalCodes++;
+            }
+            for (int c = 0; c < dim; c++) {
+                rec.setFeature(b, c, features.getAtIndex(D, vi + c));
+            }
+            rec.clearFlag(b, BucketRecords.FLAG_CODES_STALE);
+        }
+    }
+
+    /** VERIFIED: codings done by the incremental update so far (the rest were fresh projections). */
+    public long incrementalCodings() {
+        return incrementalCodes;
+    }
+
+    /**
+     * VERIFIED, for tests: the largest difference between a live bucket's stored raw projection and a
+     * fresh projection of its stored features, i.e. the rounding the incremental updates accumulated.
+     */
+    double maxProjectionDrift() {
+        int rows = family.rows();
+        long stride = family.rowStride();
+        double worst = 0;
+        for (int i = 0; i < liveCount; i++) {
+            int b = live.getAtIndex(I, i);
+            if (rec.hasFlag(b, BucketRecords.FLAG_CODES_STALE)) {
+                continue;
+            }
+            for (int c = 0; c < dim; c++) {
+                features.setAtIndex(D, c, rec.feature(b, c));
+            }
+            for (int j = 0; j < rows; j++) {
+                double fresh = family.projections().dot(family.matrix(), j * stride, features, 0, dim)
+                    + family.offsets().getAtIndex(D, j);
+                worst = Math.max(worst, Math.abs(fresh - rec.projection(b, j)));
+            }
+        }
+        return worst;
     }
 
     /** Removes b's stored keys from the tables where they still point at b. */
@@ -1184,7 +1294,7 @@ public final class LshSmileEngine implements Engine {
             forest.close();
             forest = new UnionFindDelete(n);
             rec.close();
-            rec = new BucketRecords(m, tables.length, 1 << 12);
+            rec = newRecords(tables.length);
             encode();
         }
     }

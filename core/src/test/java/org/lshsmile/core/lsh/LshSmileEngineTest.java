@@ -162,6 +162,22 @@ class LshSmileEngineTest {
     }
 
     @Test
+    void incrementalCodesMatchFreshProjections() {
+        Preset p = Preset.DEFAULT;
+        double[] init = GrainStates.voronoi(64, 64, 4, 4, 3, true).values();
+        try (Grid g = new Grid(4, 64, 64, p.dx(), Boundary.PERIODIC)) {
+            g.copyFrom(init);
+            try (LshSmileEngine lsh = new LshSmileEngine(p.grainGrowth(4, false), g, p.dt(), LshSmileEngine.Mode.VERIFIED,
+                1e-3, 1e-3, 3, 10, 11)) {
+                lsh.step(120);
+                assertTrue(lsh.incrementalCodings() > 0, "some codes were updated incrementally");
+                // projections are O(1); the updates add a few roundings each
+                assertTrue(lsh.maxProjectionDrift() < 1e-12, "drift " + lsh.maxProjectionDrift());
+            }
+        }
+    }
+
+    @Test
     void sameSeedSameBits() {
         Preset p = Preset.DEFAULT;
         double[] init = GrainStates.voronoi(48, 48, 4, 4, 3, true).values();
