@@ -618,6 +618,9 @@ public final class LshSmileEngine implements Engine {
             rec.addFlag(b, BucketRecords.FLAG_CODES_STALE);
             markRecode(b);
         }
+        if (rec.hasFlag(b, BucketRecords.FLAG_DIRTY)) {
+            markElementDirty(e); // b's new value is not in the grid yet, and e leaves b's member walk
+        }
         int s = rec.allocate();
         rec.copyValue(b, s, false);
         rec.markHashed(s);
@@ -790,6 +793,10 @@ public final class LshSmileEngine implements Engine {
 
     private void markDirty(int b) {
         if (!rec.hasFlag(b, BucketRecords.FLAG_DIRTY)) {
+            if (dirtyRecCount == n) {
+                // record ids are recycled, so over many steps one call can list more than n: write out now
+                materialize();
+            }
             rec.addFlag(b, BucketRecords.FLAG_DIRTY);
             dirtyRecs.setAtIndex(I, dirtyRecCount++, b);
         }

@@ -178,6 +178,35 @@ class LshSmileEngineTest {
     }
 
     @Test
+    void manyStepsInOneCallLeaveTheSameGridAsOneStepPerCall() {
+        Preset p = Preset.DEFAULT;
+        double[] init = GrainStates.voronoi(64, 64, 8, 8, 4, true).values();
+        for (LshSmileEngine.Mode mode : LshSmileEngine.Mode.values()) {
+            double[][] outs = new double[2][init.length];
+            for (int run = 0; run < 2; run++) {
+                try (Grid g = new Grid(8, 64, 64, p.dx(), Boundary.PERIODIC)) {
+                    g.copyFrom(init);
+                    try (LshSmileEngine lsh = new LshSmileEngine(p.grainGrowth(8, false), g, p.dt(), mode, 1e-3, 1e-3, 3,
+                        10, 5)) {
+                        if (run == 0) {
+                            lsh.step(40);
+                        } else {
+                            for (int s = 0; s < 40; s++) {
+                                lsh.step(1);
+                            }
+                        }
+                    }
+                    g.copyTo(outs[run]);
+                }
+            }
+            for (int i = 0; i < init.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(outs[1][i]), Double.doubleToRawLongBits(outs[0][i]),
+                    mode + ": element " + i + " of the grid after step(40) is stale");
+            }
+        }
+    }
+
+    @Test
     void sameSeedSameBits() {
         Preset p = Preset.DEFAULT;
         double[] init = GrainStates.voronoi(48, 48, 4, 4, 3, true).values();
