@@ -6,16 +6,29 @@ import java.util.Locale;
 import org.lshsmile.core.model.Model;
 
 /**
- * diagnostics.csv: {@code step,time,free_energy,total_<field>...}, one row per recorded step. Values use
- * {@code %.17g} so they read back to the same doubles.
+ * diagnostics.csv: {@code step,time,free_energy,total_<field>...}, one row per recorded step, and with
+ * {@code --compare-exact} two more columns, {@code max_abs_error,mean_abs_error} (the run against an exact
+ * twin). Values use {@code %.17g} so they read back to the same doubles.
  */
 final class DiagnosticsCsv {
+
+    /** The columns {@link #withErrors} adds. */
+    static final String ERROR_COLUMNS = ",max_abs_error,mean_abs_error";
 
     private final StringBuilder text = new StringBuilder();
     private long rows;
 
     DiagnosticsCsv(Model model) {
-        text.append(header(model)).append('\n');
+        this(header(model));
+    }
+
+    private DiagnosticsCsv(String header) {
+        text.append(header).append('\n');
+    }
+
+    /** A new file whose rows also carry the error against the exact engine. */
+    static DiagnosticsCsv withErrors(Model model) {
+        return new DiagnosticsCsv(header(model) + ERROR_COLUMNS);
     }
 
     /** A file that continues {@code rows} (data lines without the header, kept verbatim). */
@@ -42,12 +55,29 @@ final class DiagnosticsCsv {
      * @param totals the sum over cells of each field
      */
     void add(long step, double time, double freeEnergy, double[] totals) {
+        values(step, time, freeEnergy, totals);
+        text.append('\n');
+        rows++;
+    }
+
+    /**
+     * Adds a row of a file made by {@link #withErrors}.
+     *
+     * @param totals   the sum over cells of each field
+     * @param maxError max |run - exact| over all cells and fields
+     * @param meanError mean |run - exact| over all cells and fields
+     */
+    void add(long step, double time, double freeEnergy, double[] totals, double maxError, double meanError) {
+        values(step, time, freeEnergy, totals);
+        text.append(',').append(num(maxError)).append(',').append(num(meanError)).append('\n');
+        rows++;
+    }
+
+    private void values(long step, double time, double freeEnergy, double[] totals) {
         text.append(step).append(',').append(num(time)).append(',').append(num(freeEnergy));
         for (double t : totals) {
             text.append(',').append(num(t));
         }
-        text.append('\n');
-        rows++;
     }
 
     /** Rows added. */

@@ -14,7 +14,8 @@ import javax.imageio.ImageIO;
  * [0, 1], which is 1 inside a grain and drops on boundaries, so they show dark. One field (and
  * {@link #renderField}, one field of several): a viridis-like colour map, a table of control points with
  * linear interpolation between them, of the value scaled to that field's [min, max] (mid-scale when
- * max = min). Non-finite values are magenta.
+ * max = min). Non-finite values are magenta. Bucket maps ({@link #renderBuckets}): each bucket id hashed
+ * to a colour, so a bucket shows as one colour and neighbouring buckets almost always differ.
  */
 final class Png {
 
@@ -56,6 +57,34 @@ final class Png {
         int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
         scalar(state, field * px.length, px);
         return img;
+    }
+
+    /**
+     * The image of LSH buckets: {@code ids} holds each cell's bucket id in row-major (y, x) order; equal
+     * ids get equal colours.
+     */
+    static BufferedImage renderBuckets(int[] ids, int ny, int nx) {
+        BufferedImage img = new BufferedImage(nx, ny, BufferedImage.TYPE_INT_RGB);
+        int[] px = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < px.length; i++) {
+            px[i] = bucketColour(ids[i]);
+        }
+        return img;
+    }
+
+    /** A colour for a bucket id: the id's bits mixed (murmur3's finaliser), each channel kept in [64, 255]. */
+    static int bucketColour(int id) {
+        int h = id;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        // 64 + 3/4 of a byte: no near-black colours, so small buckets on dark screens stay visible
+        int r = 64 + ((h >>> 16 & 0xff) * 3 >> 2);
+        int g = 64 + ((h >>> 8 & 0xff) * 3 >> 2);
+        int b = 64 + ((h & 0xff) * 3 >> 2);
+        return r << 16 | g << 8 | b;
     }
 
     /** Writes {@code img} as PNG. */

@@ -79,7 +79,7 @@ final class Resume {
             new RunSpec.InitialState(c.data(), c.fields(), c.ny(), c.nx(), set.initialState()), set.dx(), set.dt(),
             set.unsafeDt(), set.bc(), total, set.every(), kernels, set.kernels(), set.threads(), set.seed(), dir,
             RunSpec.Naming.snapshots(npy, png, vti), set.checkpointEvery(), new RunSpec.Start(c.step(), name, rows),
-            progress, set.engine(), set.tau(), null);
+            progress, set.engine(), set.tau(), null, null, false);
     }
 
     private static boolean madeByLshsmile(Path report) {

@@ -34,11 +34,14 @@ import org.lshsmile.simd.StencilKernels;
  * @param engine           {@code exact}, {@code active} or {@code lsh}
  * @param tau              the active engine's change threshold (unused by the others)
  * @param lsh              the LSH engine's settings (null unless {@code engine} is {@code lsh})
+ * @param stats            the LSH engine's per-step statistics file ({@code --stats}), or null
+ * @param compareExact     whether an exact twin runs alongside and diagnostics.csv carries the error against it
  */
 record RunSpec(String command, Model model, ModelSwitches switches, String preset, InitialState init, double dx,
                double dt, boolean unsafeDt, Boundary bc, int steps, int every, StencilKernels kernels,
                String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
-               Start start, boolean progress, String engine, double tau, LshSettings lsh) {
+               Start start, boolean progress, String engine, double tau, LshSettings lsh, Path stats,
+               boolean compareExact) {
 
     /** The exact engine. */
     static final String EXACT = "exact";
@@ -73,7 +76,8 @@ record RunSpec(String command, Model model, ModelSwitches switches, String prese
             String kernelsRequested, int threads, long seed, Path out, Naming naming, int checkpointEvery,
             Start start, boolean progress) {
         this(command, model, switches, preset, init, dx, dt, unsafeDt, bc, steps, every, kernels, kernelsRequested,
-            threads, seed, out, naming, checkpointEvery, start, progress, EXACT, ActiveSetEngine.DEFAULT_TAU, null);
+            threads, seed, out, naming, checkpointEvery, start, progress, EXACT, ActiveSetEngine.DEFAULT_TAU, null,
+            null, false);
     }
 
     /** Whether the run uses the active-set engine. */

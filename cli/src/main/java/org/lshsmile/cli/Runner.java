@@ -19,8 +19,14 @@ import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
 
 /**
- * Runs a {@link RunSpec}: loads the state into an off-heap grid, advances it with the exact or the
- * active-set engine under a {@link GuardedRun}, and writes snapshots, checkpoints, diagnostics.csv, the final state and run.json.
+ * Runs a {@link RunSpec}: loads the state into an off-heap grid, advances it with the exact, the
+ * active-set or the LSH-SMILE engine under a {@link GuardedRun}, and writes snapshots, checkpoints,
+ * diagnostics.csv, the final state and run.json.
+ *
+ * <p>With {@code compareExact} an {@link ExactTwin} starts from the same state and is stepped to each
+ * diagnostics row, outside the timed stepping, to add the error against it. An LSH run counts its
+ * per-step statistics ({@link LshTotals}, run.json) and with {@code stats} writes them to a CSV file
+ * ({@link StatsCsv}).
  *
  * <p>Work is done in chunks of {@link GuardedRun#DEFAULT_CHUNK} steps (the progress bar moves once per
  * chunk) that stop at every multiple of {@code every}, where a diagnostics row and snapshots are taken,
@@ -48,6 +54,10 @@ final class Runner {
     private Grid grid;
     /** The LSH engine of this run, if it uses one (its bucket counts go into run.json). */
     private LshSmileEngine lsh;
+    /** The LSH engine's totals, with {@link #lsh}. */
+    private LshTotals lshTotals;
+    /** The exact engine run alongside ({@code --compare-exact}), or null. */
+    private ExactTwin twin;
     private int frames;
     private long lastRecorded = -1;
     private long lastCsvWrite;
@@ -73,7 +83,7 @@ final class Runner {
                 lastRecorded = Long.parseLong(last.substring(0, last.indexOf(',')));
             }
         } else {
-            this.csv = new DiagnosticsCsv(model);
+            this.csv = spec.compareExact() ? DiagnosticsCsv.withErrors(model) : new DiagnosticsCsv(model);
         }
         this.checkpoints = new Checkpoints(spec.out());
         this.lastCheckpoint = start.checkpoint();
@@ -99,15 +109,16 @@ final class Runner {
      * @param written          file names written, in order
      * @param denseSteps       steps this run swept densely (all of them for the exact engine)
      * @param sparseSteps      steps the active-set engine computed on its active cells only
+     * @param compare          the comparison with the exact engine ({@code --compare-exact}), or null
      */
     record Result(long startStep, long stepsDone, double wallSeconds, double stepSeconds, int threads,
                   double freeEnergyStart, double freeEnergyEnd, int grainsStart, int grainsEnd, int snapshots,
-                  String checkpoint, List<String> written, long denseSteps, long sparseSteps) {
+                  String checkpoint, List<String> written, long denseSteps, long sparseSteps, Compare compare) {
 
         /** The same with the list of files written. */
         Result withWritten(List<String> names) {
             return new Result(startStep, stepsDone, wallSeconds, stepSeconds, threads, freeEnergyStart, freeEnergyEnd,
-                grainsStart, grainsEnd, snapshots, checkpoint, List.copyOf(names), denseSteps, sparseSteps);
+                grainsStart, grainsEnd, snapshots, checkpoint, List.copyOf(names), denseSteps, sparseSteps, compare);
         }
 
         /** Steps advanced by this run. */
@@ -119,6 +130,17 @@ final class Runner {
         double stepsPerSecond() {
             return stepSeconds > 0 ? stepsRun() / stepSeconds : Double.NaN;
         }
+    }
+
+    /**
+     * The run against its exact twin.
+     *
+     * @param finalMax     max |run - exact| at the last diagnostics row
+     * @param finalMean    mean |run - exact| at the last diagnostics row
+     * @param worstMax     the largest max |run - exact| over all diagnostics rows
+     * @param exactSeconds time the exact twin spent stepping
+     */
+    record Compare(double finalMax, double finalMean, double worstMax, double exactSeconds) {
     }
 
     /**
@@ -150,9 +172,13 @@ final class Runner {
             checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
         }
         try (Grid g = loaded(s);
-             Engine engine = newEngine(g);
+             ExactTwin tw = spec.compareExact() ? new ExactTwin(model, s.values(), s.fields(), s.ny(), s.nx(),
+                 spec.dx(), spec.bc(), spec.dt(), spec.kernels(), spec.threads()) : null;
+             StatsCsv stats = spec.stats() != null ? StatsCsv.open(spec.stats()) : null;
+             Engine engine = newEngine(g, stats);
              GuardedRun guard = new GuardedRun(engine)) {
             grid = g;
+            twin = tw;
             engine.setStepsDone(start.step()); // for the active engine this also marks the loaded state as new
             int threads = threads(engine);
             KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads,
@@ -165,7 +191,7 @@ final class Runner {
             int grains0 = grains() ? Diagnostics.countGrains(g) : -1;
             long done = start.step();
             writeReport("running", null, new Result(done, done, 0, 0, threads, f0, f0, grains0, grains0, 0,
-                lastCheckpoint, List.of(), 0, 0));
+                lastCheckpoint, List.of(), 0, 0, null));
             if (!start.resumed()) {
                 record(0, f0);
                 snapshot(0);
@@ -216,7 +242,7 @@ final class Runner {
             writeCsv();
             Result r = new Result(start.step(), done, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
                 threads, f0, fEnd, grains0, grainsEnd, frames, lastCheckpoint, List.of(),
-                denseSteps(engine, done - start.step()), sparseSteps(engine));
+                denseSteps(engine, done - start.step()), sparseSteps(engine), compare());
             writeReport("ok", null, r);
             return r.withWritten(dir.written());
         }
@@ -234,12 +260,29 @@ final class Runner {
         }
     }
 
-    private Engine newEngine(Grid g) {
+    /** The engine; an LSH engine reports every step to its totals and to {@code stats} (if any). */
+    private Engine newEngine(Grid g, StatsCsv stats) {
         if (spec.lshEngine()) {
             RunSpec.LshSettings l = spec.lsh();
+            long t0 = System.nanoTime();
             LshSmileEngine e = new LshSmileEngine(model, g, spec.dt(), l.mode(), l.r(), l.r0(), l.k(), l.l(), l.seed());
+            LshTotals totals = new LshTotals(e.lastStep(), (System.nanoTime() - t0) * 1e-9);
             e.setCheckInvariants(l.checkInvariants());
+            if (stats != null) {
+                try {
+                    stats.add(e.lastStep()); // the encoding, step 0
+                } catch (RuntimeException x) {
+                    e.close(); // not yet a resource of the caller's try
+                    throw x;
+                }
+            }
+            e.setStepListener(st -> {
+                if (totals.add(st) && stats != null) {
+                    stats.add(st);
+                }
+            });
             lsh = e;
+            lshTotals = totals;
             return e;
         }
         return spec.active()
@@ -264,6 +307,14 @@ final class Runner {
 
     private static long sparseSteps(Engine e) {
         return e instanceof ActiveSetEngine a ? a.sparseSteps() : 0;
+    }
+
+    /** The comparison with the exact twin so far, or null without one. */
+    private Compare compare() {
+        if (twin == null || twin.last() == null) {
+            return null;
+        }
+        return new Compare(twin.last().max(), twin.last().mean(), twin.worstMax(), twin.stepSeconds());
     }
 
     /** The next step after {@code done} where the run must stop: a snapshot, a checkpoint or the end. */
@@ -300,7 +351,7 @@ final class Runner {
         writeCsv();
         Result r = new Result(spec.start().step(), goodSteps, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
             threads(engine), f0, f, grains0, grains() ? Diagnostics.countGrains(grid) : -1, frames, lastCheckpoint,
-            List.of(), denseSteps(engine, goodSteps - spec.start().step()), sparseSteps(engine));
+            List.of(), denseSteps(engine, goodSteps - spec.start().step()), sparseSteps(engine), compare());
         writeReport("non-finite", CliException.oneLine(e.getMessage()), r);
         Path p = dir.resolve("last_good.npy");
         return new CliException(CliException.NON_FINITE, CliException.oneLine(e.getMessage()),
@@ -308,7 +359,12 @@ final class Runner {
     }
 
     private void record(long step, double freeEnergy) {
-        csv.add(step, step * spec.dt(), freeEnergy, Diagnostics.fieldTotals(grid));
+        if (twin != null) {
+            ExactTwin.Error e = twin.compareAt(step, grid);
+            csv.add(step, step * spec.dt(), freeEnergy, Diagnostics.fieldTotals(grid), e.max(), e.mean());
+        } else {
+            csv.add(step, step * spec.dt(), freeEnergy, Diagnostics.fieldTotals(grid));
+        }
         lastRecorded = step;
         long now = System.nanoTime();
         if (step > 0 && now - lastCsvWrite > CSV_REWRITE_NANOS) {
@@ -425,7 +481,14 @@ final class Runner {
             x.put("last_step_active_elements", st.activeElements());
             x.put("last_step_evals", st.evals());
             x.put("last_step_merges", st.merges());
+            lshTotals.report(x);
+            if (spec.stats() != null) {
+                x.put("stats_file", spec.stats().toString());
+            }
             m.put("lsh", x);
+        }
+        if (twin != null) {
+            m.put("compare_exact", twin.report());
         }
         m.put("dense_steps", r.denseSteps());
         m.put("sparse_steps", r.sparseSteps());

@@ -51,10 +51,14 @@ import picocli.CommandLine.Spec;
         "                    snap_<step>_<field>.png and final_<field>.png (the",
         "                    other models); with vti snap_<step>.vti and final.vti",
         "  diagnostics.csv   step,time,free_energy,total_<field>... at step 0, every",
-        "                    --every steps and at the end",
-        "  run.json          model, parameters, grid, engine, kernels, timing, versions",
+        "                    --every steps and at the end; with --compare-exact also",
+        "                    max_abs_error,mean_abs_error against the exact engine",
+        "  run.json          model, parameters, grid, engine, kernels, timing, versions;",
+        "                    'lsh' (settings, encoding, per-run totals) for --engine lsh,",
+        "                    'compare_exact' (final and worst error) with --compare-exact",
         "  checkpoints/      with --checkpoint-every K: ckpt_<step>.ckpt every K steps",
         "                    and at the end, the newest 2 kept; --resume DIR continues",
+        "With --engine lsh --stats FILE.csv, FILE (not in DIR) gets one row per step.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -71,6 +75,8 @@ import picocli.CommandLine.Spec;
         "      --seed 7 --steps 20000 --every 1000 --checkpoint-every 5000 --out voids",
         "  lshsmile simulate --resume voids",
         "  lshsmile simulate --resume voids --steps 40000",
+        "  lshsmile simulate --model grain-growth --preset paper --steps 500 --every 100 \\",
+        "      --engine lsh --r 1e-3 --stats lsh-steps.csv --compare-exact --out lsh1",
         "",
         "Exit codes: 0 done, 1 I/O or memory failure, 2 bad input, 3 NaN or infinity",
         "during the run (last_good.npy then holds the last finite state)."})
@@ -199,6 +205,20 @@ final class SimulateCommand implements Callable<Integer> {
         description = "LSH engine: check the bucket invariants after every step (slow; for debugging).")
     private boolean checkInvariants;
 
+    @Option(names = "--stats", paramLabel = "FILE.csv",
+        description = "LSH engine: write one CSV row per step (step 0 is the encoding) to FILE: step, buckets,"
+            + " active_buckets, active_elements, evals, merges, rejected_merges, rehashed, eval_ns, rehash_ns,"
+            + " merge_ns, total_ns. A relative FILE is relative to the working directory, not to --out. An existing"
+            + " FILE is refused without --force.")
+    private Path stats;
+
+    @Option(names = "--compare-exact",
+        description = "Engines other than exact: also run the exact engine (same model, kernels and threads) from"
+            + " the same initial state, and at every diagnostics row (step 0, every --every steps, the end) add the"
+            + " max and mean |error| over all cells and fields to diagnostics.csv (max_abs_error, mean_abs_error)"
+            + " and the final and worst values to run.json. Not with --checkpoint-every or --resume.")
+    private boolean compareExact;
+
     @Option(names = "--tau", paramLabel = "T",
         description = "Active engine: change threshold, a finite number >= 0 (0: any change). Default: 1e-10.")
     private Double tau;
@@ -272,7 +292,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Write into a non-empty --out, replacing the files of the same names"
         + " (final.*, diagnostics.csv, run.json, snapshots) and dropping an earlier run's checkpoints/ckpt_*.ckpt;"
-        + " nothing else is touched.")
+        + " nothing else is touched. Also replaces an existing --stats FILE.")
     private boolean force;
 
     @Option(names = "--debug", description = "Show stack traces with errors.")
@@ -375,6 +395,7 @@ final class SimulateCommand implements Callable<Integer> {
         Checks.intInRange("--every", k0, 1, Integer.MAX_VALUE, "give the steps between snapshots, e.g. --every 100");
         int ckpt = checkpointEvery == null ? 0 : Checks.intInRange("--checkpoint-every", checkpointEvery, 1,
             Integer.MAX_VALUE, "give the steps between checkpoints, e.g. --checkpoint-every 1000");
+        checkCompareAndStats(engineName, ckpt);
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Checks.intInRange("--threads", nThreads, 1, 1024, "use 1 to the number of cores ("
             + Runtime.getRuntime().availableProcessors() + " here)");
@@ -400,6 +421,9 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         OutputDir.check(out, force, "--out");
+        if (stats != null) {
+            StatsCsv.check(stats, force);
+        }
 
         RunSpec.InitialState state = init != null ? readInit(name, p) : generate(name, p, kind, h, boundary);
         Model m = switches.apply(p.model(state.fields()));
@@ -409,7 +433,23 @@ final class SimulateCommand implements Callable<Integer> {
         double t = timeStep(m, p, h);
         return new RunSpec("simulate", m, switches, p.name(), state, h, t, unsafeDt, boundary, steps, k0, k,
             kernels.trim().toLowerCase(Locale.ROOT), nThreads, seed != null ? seed : DEFAULT_SEED, out, naming, ckpt,
-            RunSpec.Start.FRESH, progress, engineName, threshold, lshSettings(engineName, ckpt));
+            RunSpec.Start.FRESH, progress, engineName, threshold, lshSettings(engineName, ckpt), stats, compareExact);
+    }
+
+    /** Refuses --compare-exact with the exact engine or with checkpoints, and --stats without the LSH engine. */
+    private void checkCompareAndStats(String engineName, int ckpt) {
+        if (compareExact && engineName.equals(RunSpec.EXACT)) {
+            throw CliException.usage("--compare-exact compares another engine with the exact one, but --engine is"
+                + " exact", "add --engine lsh or --engine active, or drop --compare-exact");
+        }
+        if (compareExact && ckpt > 0) {
+            throw CliException.usage("--compare-exact cannot be combined with --checkpoint-every (a resumed run could"
+                + " not continue the exact comparison)", "drop --checkpoint-every or --compare-exact");
+        }
+        if (stats != null && !engineName.equals(RunSpec.LSH)) {
+            throw CliException.usage("--stats applies only to --engine lsh (it writes the LSH engine's per-step"
+                + " statistics)", "add --engine lsh or drop --stats");
+        }
     }
 
     /** The LSH engine's settings, or null for the other engines (whose runs must not carry LSH options). */

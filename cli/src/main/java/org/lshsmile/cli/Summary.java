@@ -14,8 +14,8 @@ final class Summary {
     }
 
     /**
-     * Prints what ran, how fast, F (and for grain growth the grains) at start and end, the newest
-     * checkpoint and what was written.
+     * Prints what ran, the error against the exact engine (with {@code --compare-exact}), how fast, F (and
+     * for grain growth the grains) at start and end, the newest checkpoint and what was written.
      */
     static void print(PrintWriter out, RunSpec s, Runner.Result r) {
         RunSpec.InitialState init = s.init();
@@ -35,6 +35,12 @@ final class Summary {
         if (s.active()) {
             out.printf(Locale.ROOT, "  engine: active, tau = %s: %d sparse and %d dense steps%n", Checks.fmt(s.tau()),
                 r.sparseSteps(), r.denseSteps());
+        }
+        if (r.compare() != null) {
+            Runner.Compare c = r.compare();
+            out.printf(Locale.ROOT, "  vs exact at step %d: max |error| %s, mean %s; worst max %s (exact engine"
+                + " %.2f s)%n", r.stepsDone(), Checks.fmt(c.finalMax()), Checks.fmt(c.finalMean()),
+                Checks.fmt(c.worstMax()), c.exactSeconds());
         }
         if (r.stepsRun() > 0) {
             // one element = one value of one field, as in the JMH benchmarks

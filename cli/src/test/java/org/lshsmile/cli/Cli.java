@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs the lshsmile command line in-process with captured streams, for the tests. */
 final class Cli {
@@ -61,6 +63,32 @@ final class Cli {
     /** diagnostics.csv as rows of cells, header first. */
     static List<String[]> csv(Path dir) throws IOException {
         return Files.readAllLines(dir.resolve("diagnostics.csv")).stream().map(l -> l.split(",")).toList();
+    }
+
+    /**
+     * The text of the JSON object under {@code key} in {@code json} (the first such key), braces included;
+     * enough for run.json, whose strings hold no braces.
+     */
+    static String jsonObject(String json, String key) {
+        int at = json.indexOf("\"" + key + "\": {");
+        assertTrue(at >= 0, () -> "no object '" + key + "' in:\n" + json);
+        int open = json.indexOf('{', at);
+        int depth = 0;
+        for (int i = open; i < json.length(); i++) {
+            char c = json.charAt(i);
+            depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+            if (depth == 0) {
+                return json.substring(open, i + 1);
+            }
+        }
+        throw new AssertionError("unbalanced braces after '" + key + "' in:\n" + json);
+    }
+
+    /** The number under {@code key} in {@code json} (the first such key; NaN for null). */
+    static double jsonNumber(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (null|[-+0-9.eE]+)").matcher(json);
+        assertTrue(m.find(), () -> "no number '" + key + "' in:\n" + json);
+        return m.group(1).equals("null") ? Double.NaN : Double.parseDouble(m.group(1));
     }
 
     /** One column of diagnostics.csv (header excluded) as numbers. */

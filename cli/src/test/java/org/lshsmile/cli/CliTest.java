@@ -16,10 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
@@ -420,7 +424,7 @@ class CliTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("frame_00000.png"), "stale frame of an earlier demo");
         Files.writeString(dir.resolve("readme.txt"), "not the demo's");
-        Run r = run(new DemoCommand(dir, 40, 20), "demo");
+        Run r = run(new DemoCommand(dir, 40, 20, 20), "demo");
         assertEquals(0, r.code(), r.err());
         for (String f : List.of("frame_00000.png", "frame_00001.png", "frame_00002.png", "final.npy",
             "diagnostics.csv", "run.json")) {
@@ -433,6 +437,28 @@ class CliTest {
         assertTrue(r.out().matches("(?s).*free energy: \\S+ -> \\S+.*"), r.out());
         assertTrue(r.out().matches("(?s).*grains: \\d+ -> \\d+.*"), r.out());
         assertTrue(Files.readString(dir.resolve("run.json")).contains("\"grains\": 30"));
+
+        // the LSH section: a bucket picture with one colour per bucket, and one line of figures
+        BufferedImage buckets = ImageIO.read(dir.resolve("lsh_buckets.png").toFile());
+        assertEquals(128, buckets.getWidth());
+        assertEquals(128, buckets.getHeight());
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                colours.add(buckets.getRGB(x, y));
+            }
+        }
+        Matcher m = Pattern.compile("lsh \\(verified, r = 0\\.001\\): 20 steps on 128 x 128: (\\d+) buckets for 16384"
+            + " elements, max \\|error\\| vs exact (\\S+), mean (\\S+); \\S+ s \\(encoding \\S+ s\\) vs exact \\S+ s;"
+            + " wrote \\S+lsh_buckets.png").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        int n = Integer.parseInt(m.group(1));
+        assertTrue(n > 8 && n < 16384, "buckets: more than the grains, fewer than the elements: " + n);
+        assertTrue(colours.size() > 8 && colours.size() <= n, colours.size() + " colours for " + n + " buckets");
+        double max = Double.parseDouble(m.group(2));
+        double mean = Double.parseDouble(m.group(3));
+        assertTrue(max > 0 && max <= 1e-3, "verified r = 1e-3 keeps the error within r: " + max);
+        assertTrue(mean >= 0 && mean <= max, "mean " + mean);
     }
 
     @Test
@@ -441,7 +467,8 @@ class CliTest {
         assertTrue(top.out().contains("simulate") && top.out().contains("demo"), top.out());
         Run sim = ok("simulate", "--help");
         for (String o : List.of("--model", "--init", "--ic", "--size", "--dt", "--unsafe-dt", "--param", "--format",
-            "--force", "--debug", "--kernels", "--threads", "--every", "--circle-radius")) {
+            "--force", "--debug", "--kernels", "--threads", "--every", "--circle-radius", "--stats",
+            "--compare-exact")) {
             assertTrue(sim.out().contains(o), o);
         }
         assertTrue(ok("demo", "--help").out().contains("lshsmile-demo"));
