@@ -312,20 +312,25 @@ public final class LshSmileEngine implements Engine {
             ? new LongIntTable(1 << 12, LongIntTable.DEFAULT_LOAD_FACTOR, false) : null;
         try {
             double[] cur = nb;
-            double[] prev = nb2;
             int prevRec = -1;
+            // eqLeft[(y+2)*w + x+2] says cell (y, x) equals (y, x-1) in every field, halo included; then the
+            // pattern of (y, x) equals that of (y, x-1) iff eqLeft holds at all 13 points: 13 byte loads
+            // instead of gathering and comparing 2 x 13 m doubles (grain interiors are long runs)
+            int w = nx + 4;
+            byte[] eqLeft = patterns == null ? null : sameAsLeft(g, w);
             for (int e = 0; e < n; e++) {
                 int y = e / nx;
                 int x = e % nx;
-                gatherGrid(g, y, x, cur);
                 if (patterns == null) {
+                    gatherGrid(g, y, x, cur);
                     newRecord(e, e, cur);
                     continue;
                 }
                 int b;
-                if (prevRec >= 0 && x > 0 && sameBits(cur, prev)) {
-                    b = prevRec; // runs of one pattern (grain interiors) skip the hash table
+                if (prevRec >= 0 && x > 0 && sameAsLeftPattern(eqLeft, w, y, x)) {
+                    b = prevRec;
                 } else {
+                    gatherGrid(g, y, x, cur);
                     long h = patternHash(cur);
                     int slot = patterns.indexOf(h);
                     if (slot < 0) {
@@ -350,9 +355,6 @@ public final class LshSmileEngine implements Engine {
                     recOf.setAtIndex(I, e, b);
                 }
                 prevRec = b;
-                double[] t = cur;
-                cur = prev;
-                prev = t;
             }
         } finally {
             if (patterns != null) {
@@ -371,6 +373,31 @@ public final class LshSmileEngine implements Engine {
         last = new StepStats(steps, liveCount, 0, activeElements, 0, merges, rejected, rehashed, 0, 0,
             System.nanoTime() - t0);
         materialize();
+    }
+
+    /** Cell (y, x) equals (y, x - 1) bitwise in every field, for y in [-2, ny+2), x in [-1, nx+2). */
+    private byte[] sameAsLeft(MemorySegment g, int w) {
+        byte[] eq = new byte[(ny + 4) * w];
+        for (int y = -2; y < ny + 2; y++) {
+            for (int x = -1; x < nx + 2; x++) {
+                boolean same = true;
+                for (int f = 0; f < m && same; f++) {
+                    long i = grid.index(f, y, x);
+                    same = Double.doubleToRawLongBits(g.getAtIndex(D, i)) == Double.doubleToRawLongBits(g.getAtIndex(D, i - 1));
+                }
+                eq[(y + 2) * w + x + 2] = (byte) (same ? 1 : 0);
+            }
+        }
+        return eq;
+    }
+
+    private boolean sameAsLeftPattern(byte[] eq, int w, int y, int x) {
+        for (int q = 0; q < K13; q++) {
+            if (eq[(y + ndy[q] + 2) * w + x + ndx[q] + 2] == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new live singleton-or-group record with representative e and the center values of nbhd. */
