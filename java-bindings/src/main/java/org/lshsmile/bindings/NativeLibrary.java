@@ -2,16 +2,21 @@ package org.lshsmile.bindings;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Finds and loads {@code liblshsmile.so}. Search order: the system property {@value #PROPERTY} (when
  * set, it is the only place looked at: an explicit path that fails is reported, never silently
- * replaced), then the build output {@code native/target/} (relative to the working directory and up
- * to three of its parents), then the system library path. Every candidate must report
+ * replaced), then the build output {@code native/target/} (in the working directory or up to three of
+ * its parents, then the same from the jar or classes directory of this class), then the system library
+ * path. Every candidate must report
  * {@link #ABI_VERSION}; a library of another version is refused.
  *
  * <p>No other module touches {@code Linker} or {@code SymbolLookup}: they use {@link NativeKernels}.
@@ -60,7 +65,7 @@ public final class NativeLibrary {
             synchronized (NativeLibrary.class) {
                 c = cached;
                 if (c == null || !Objects.equals(c.property(), property)) {
-                    c = new Cached(property, find(property, Path.of("").toAbsolutePath()));
+                    c = new Cached(property, find(property, startDirs()));
                     cached = c;
                 }
             }
@@ -76,8 +81,11 @@ public final class NativeLibrary {
         return bind(file.toString(), () -> SymbolLookup.libraryLookup(file, Arena.global()));
     }
 
-    /** The search of {@link #load()}, with the property value and working directory as arguments. */
-    static Result find(String property, Path workingDir) {
+    /**
+     * The search of {@link #load()}: the property value, then {@code native/target/} in each start
+     * directory and up to three of its parents, then the system library path.
+     */
+    static Result find(String property, List<Path> startDirs) {
         if (property != null && !property.isBlank()) {
             Path p = Path.of(property.trim());
             if (!Files.isRegularFile(p)) {
@@ -89,19 +97,40 @@ public final class NativeLibrary {
             return r.kernels().isPresent() ? r
                 : absent("-D" + PROPERTY + "=" + property + ": " + r.description());
         }
-        Path dir = workingDir;
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path p = dir.resolve("native").resolve("target").resolve(FILE);
-            if (Files.isRegularFile(p)) {
-                return loadFrom(p);
+        for (Path start : startDirs) {
+            Path dir = start;
+            for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
+                Path p = dir.resolve("native").resolve("target").resolve(FILE);
+                if (Files.isRegularFile(p)) {
+                    return loadFrom(p);
+                }
             }
         }
         String name = System.mapLibraryName("lshsmile");
         Result r = bind(name + " (system library path)", () -> SymbolLookup.libraryLookup(name, Arena.global()));
         return r.kernels().isPresent() ? r
-            : absent("native library not found (looked for native/target/" + FILE + " from " + workingDir
+            : absent("native library not found (looked for native/target/" + FILE + " from " + startDirs
                 + " up, and " + name + " on the system library path); " + BUILD_HINT + " or set -D" + PROPERTY
                 + "=/path/to/" + FILE);
+    }
+
+    /**
+     * Where the default search starts: the working directory, and the directory of this class's jar or
+     * classes (so a launcher run from anywhere still finds the checkout's {@code native/target/}).
+     */
+    static List<Path> startDirs() {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(Path.of("").toAbsolutePath());
+        try {
+            CodeSource cs = NativeLibrary.class.getProtectionDomain().getCodeSource();
+            if (cs != null && cs.getLocation() != null) {
+                Path here = Path.of(cs.getLocation().toURI()).toAbsolutePath();
+                dirs.add(Files.isDirectory(here) ? here : here.getParent());
+            }
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            // not a file location (e.g. a custom class loader): the working directory is searched alone
+        }
+        return dirs;
     }
 
     private interface Opener {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,26 +31,27 @@ class NativeLibraryTest {
     @Test
     void propertyNamingAMissingFileIsReported() {
         Path missing = tmp.resolve("nope/liblshsmile.so");
-        assertAbsent(NativeLibrary.find(missing.toString(), tmp), "-Dlshsmile.native.lib=" + missing, "names no file",
-            "native/target/liblshsmile.so");
+        assertAbsent(NativeLibrary.find(missing.toString(), List.of(tmp)), "-Dlshsmile.native.lib=" + missing,
+            "names no file", "native/target/liblshsmile.so");
     }
 
     @Test
     void propertyNamingADirectoryIsReported() {
-        assertAbsent(NativeLibrary.find(tmp.toString(), tmp), "names no file", "(it is a directory)");
+        assertAbsent(NativeLibrary.find(tmp.toString(), List.of(tmp)), "names no file", "(it is a directory)");
     }
 
     @Test
     void propertyNamingANonLibraryFileIsReported() throws IOException {
         Path text = Files.writeString(tmp.resolve("liblshsmile.so"), "not an ELF file\n");
-        assertAbsent(NativeLibrary.find(text.toString(), tmp), "-Dlshsmile.native.lib=" + text, "cannot load");
+        assertAbsent(NativeLibrary.find(text.toString(), List.of(tmp)), "-Dlshsmile.native.lib=" + text, "cannot load");
         assertAbsent(NativeLibrary.loadFrom(text), "cannot load " + text);
     }
 
     @Test
     void anExplicitPathThatFailsIsNotReplacedByTheDefaults() {
         // the working directory would find the real build output, the bad property must still win
-        NativeLibrary.Result r = NativeLibrary.find(tmp.resolve("missing.so").toString(), Path.of("").toAbsolutePath());
+        NativeLibrary.Result r = NativeLibrary.find(tmp.resolve("missing.so").toString(),
+            List.of(Path.of("").toAbsolutePath()));
         assertAbsent(r, "missing.so");
     }
 
@@ -71,7 +73,7 @@ class NativeLibraryTest {
 
     @Test
     void noLibraryAnywhereNamesTheSearchAndTheFix() {
-        NativeLibrary.Result r = NativeLibrary.find(null, tmp);
+        NativeLibrary.Result r = NativeLibrary.find(null, List.of(tmp));
         // tmp has no native/target; only a liblshsmile.so installed on the system path could be found
         assumeTrue(r.kernels().isEmpty(), "a liblshsmile.so is on the system library path: " + r.description());
         assertAbsent(r, "native library not found", "native/target/liblshsmile.so", tmp.toString(),
@@ -97,10 +99,21 @@ class NativeLibraryTest {
 
     @Test
     void theBuildOutputIsFoundFromAModuleDirectory() {
-        NativeLibrary.Result r = NativeLibrary.find(null, Path.of("").toAbsolutePath());
+        NativeLibrary.Result r = NativeLibrary.find(null, List.of(Path.of("").toAbsolutePath()));
         assumeTrue(r.kernels().isPresent(), "native library absent: " + r.description());
         assertTrue(r.description().startsWith("loaded "), r.description());
         assertTrue(r.description().contains("liblshsmile.so"), r.description());
         assertEquals(NativeLibrary.ABI_VERSION, r.kernels().orElseThrow().abiVersion());
+    }
+
+    @Test
+    void theBuildOutputIsFoundFromTheClassesDirectoryToo() {
+        assumeTrue(NativeLibrary.load().kernels().isPresent(), "native library absent: "
+            + NativeLibrary.load().description());
+        List<Path> starts = NativeLibrary.startDirs();
+        assertEquals(2, starts.size(), "working directory and code location: " + starts);
+        // java-bindings/target/classes: three parents up is the checkout holding native/target
+        NativeLibrary.Result r = NativeLibrary.find(null, List.of(tmp, starts.get(1)));
+        assertTrue(r.kernels().isPresent(), r.description());
     }
 }

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.lshsmile.simd.ProjectionKernels;
+import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.simd.Projections;
 
 /**
@@ -60,12 +60,13 @@ public final class LshFamily implements AutoCloseable {
     private final MemorySegment offsets;
 
     /**
-     * A family computed by the projections named by the {@code lshsmile.kernels} system property.
+     * A family computed by the projections named by the {@code lshsmile.kernels} system property
+     * ({@code auto}, {@code scalar}, {@code simd} or {@code native}; see {@link KernelSets}).
      *
      * @see #LshFamily(int, int, int, double, long, Projections)
      */
     public LshFamily(int tables, int hashesPerTable, int dimension, double bucketWidth, long seed) {
-        this(tables, hashesPerTable, dimension, bucketWidth, seed, ProjectionKernels.fromSystemProperty());
+        this(tables, hashesPerTable, dimension, bucketWidth, seed, KernelSets.projectionsFromSystemProperty());
     }
 
     /**
