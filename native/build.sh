@@ -17,10 +17,12 @@ fi
 # log rows vectorise; it only drops floating-point exception flags (Java has none), never changes a value.
 # -march=native: the library is built on the machine that runs it, like the JIT's code.
 # -fvisibility=hidden: only LSHSMILE_API functions are exported.
-flags="-std=c99 -O3 -march=native -ffp-contract=off -fno-trapping-math -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror"
+# Only the flags that shape the generated code go into the build info; the rest are link and warning flags.
+codegen="-std=c99 -O3 -march=native -ffp-contract=off -fno-trapping-math"
+flags="$codegen -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror"
 march="$("$cc" -march=native -Q --help=target 2>/dev/null | awk '$1 == "-march=" { print $2; exit }' || true)"
 # shellcheck disable=SC2086 # flags is a list of words
 "$cc" $flags \
-  -DLSHSMILE_VERSION="\"$version\"" -DLSHSMILE_CFLAGS="\"$flags\"" -DLSHSMILE_MARCH="\"${march:-unknown}\"" \
+  -DLSHSMILE_VERSION="\"$version\"" -DLSHSMILE_CFLAGS="\"$codegen\"" -DLSHSMILE_MARCH="\"${march:-unknown}\"" \
   -I"$here/include" "$here"/src/*.c -lm -o "$out/liblshsmile.so"
 echo "[INFO] lshsmile native: built $out/liblshsmile.so with $("$cc" --version | head -n 1) (march ${march:-unknown})"

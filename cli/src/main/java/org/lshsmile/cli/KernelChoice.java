@@ -2,16 +2,21 @@ package org.lshsmile.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.lshsmile.bindings.NativeLibrary;
+import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.simd.Kernels;
 import org.lshsmile.simd.StencilKernels;
 
-/** Resolves {@code --kernels} and says which kernels run: one INFO line, plus one WARN when SIMD is off. */
+/**
+ * Resolves {@code --kernels} and says which kernels run: one INFO line (the kernels, and whether the native
+ * library loaded), plus one WARN when SIMD is off.
+ */
 final class KernelChoice {
 
     private KernelChoice() {
     }
 
-    /** Kernels for {@code auto}, {@code scalar} or {@code simd}; a usage error for anything else. */
+    /** Kernels for {@code auto}, {@code scalar}, {@code simd} or {@code native}; a usage error for anything else. */
     static StencilKernels resolve(String requested) {
         String n = requested.trim().toLowerCase(Locale.ROOT);
         if (n.equals("auto") || n.equals("scalar")) {
@@ -20,7 +25,10 @@ final class KernelChoice {
         if (n.equals("simd")) {
             return Kernels.simd().orElseThrow(KernelChoice::simdUnavailable);
         }
-        throw CliException.usage("unknown --kernels '" + requested + "'", "use auto, scalar or simd");
+        if (n.equals(KernelSets.NATIVE)) {
+            return KernelSets.nativeStencils().orElseThrow(KernelChoice::nativeUnavailable);
+        }
+        throw CliException.usage("unknown --kernels '" + requested + "'", "use auto, scalar, simd or native");
     }
 
     private static CliException simdUnavailable() {
@@ -32,9 +40,21 @@ final class KernelChoice {
         return CliException.usage("--kernels simd: " + reason, "use --kernels auto or scalar");
     }
 
+    /** The loader's reason already names the fix for its case (build the library, or correct the property). */
+    private static CliException nativeUnavailable() {
+        return CliException.usage("--kernels native: the native library is absent: "
+            + KernelSets.nativeLibrary().description(), "or use --kernels auto");
+    }
+
+    /** {@code loaded <path> (<build info>)} or {@code absent (<reason>)}: for the INFO line and run.json. */
+    static String nativeStatus() {
+        NativeLibrary.Result r = KernelSets.nativeLibrary();
+        return r.kernels().isPresent() ? r.description() : "absent (" + r.description() + ")";
+    }
+
     /**
-     * Prints {@code [INFO] kernels: ...} and, when {@code auto} fell back to scalar, one WARN line with the
-     * JVM flag that enables the Vector API.
+     * Prints {@code [INFO] kernels: ...; native library: ...} and, when {@code auto} fell back to scalar, one
+     * WARN line with the JVM flag that enables the Vector API.
      */
     static void announce(PrintWriter err, String requested, StencilKernels k, int threads, int requestedThreads) {
         if (requested.trim().equalsIgnoreCase("auto") && Kernels.simd().isEmpty()) {
@@ -47,7 +67,8 @@ final class KernelChoice {
         if (threads < requestedThreads) {
             t += " (" + requestedThreads + " requested; the grid is too small for more bands)";
         }
-        err.println("[INFO] kernels: " + k.name() + " (" + k.description() + "), " + t);
+        err.println("[INFO] kernels: " + k.name() + " (" + k.description() + "), " + t + "; native library: "
+            + nativeStatus());
         err.flush();
     }
 }

@@ -495,6 +495,7 @@ final class Runner {
         m.put("kernels", spec.kernels().name());
         m.put("kernels_description", spec.kernels().description());
         m.put("kernels_requested", spec.kernelsRequested());
+        m.put("native_library", KernelChoice.nativeStatus());
         m.put("threads", r.threads());
         m.put("wall_seconds", r.wallSeconds());
         m.put("step_seconds", r.stepSeconds());

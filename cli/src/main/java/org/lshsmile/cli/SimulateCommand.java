@@ -224,8 +224,9 @@ final class SimulateCommand implements Callable<Integer> {
     private Double tau;
 
     @Option(names = "--kernels", defaultValue = "${sys:lshsmile.kernels:-auto}", paramLabel = "K",
-        description = "Stencil kernels: auto (Vector API when available, else scalar), scalar or simd. They give"
-            + " identical bits for every model. Default: ${DEFAULT-VALUE}.")
+        description = "Stencil kernels: auto (Vector API when available, else scalar), scalar, simd or native (the C"
+            + " library native/target/liblshsmile.so through FFM, or the file -Dlshsmile.native.lib names; an error if"
+            + " it is absent). They give identical bits for every model. Default: ${DEFAULT-VALUE}.")
     private String kernels;
 
     @Option(names = "--threads", paramLabel = "N",

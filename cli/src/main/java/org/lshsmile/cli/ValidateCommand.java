@@ -65,7 +65,7 @@ final class ValidateCommand implements Callable<Integer> {
     private boolean quick;
 
     @Option(names = "--kernels", defaultValue = "${sys:lshsmile.kernels:-auto}", paramLabel = "K",
-        description = "Stencil kernels: auto (Vector API when available, else scalar), scalar or simd. The"
+        description = "Stencil kernels: auto (Vector API when available, else scalar), scalar, simd or native. The"
             + " kernel-agreement case always compares scalar with SIMD. Default: ${DEFAULT-VALUE}.")
     private String kernels;
 

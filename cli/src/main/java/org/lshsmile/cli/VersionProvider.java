@@ -41,6 +41,7 @@ public final class VersionProvider implements IVersionProvider {
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.vm.version") + "), " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch"),
-            "kernels: " + kernels};
+            "kernels: " + kernels,
+            "native library: " + KernelChoice.nativeStatus()};
     }
 }

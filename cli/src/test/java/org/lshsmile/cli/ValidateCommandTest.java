@@ -98,7 +98,7 @@ class ValidateCommandTest {
     void badKernelsOrThreadsAreUsageErrors() {
         Run k = run(new ValidateCommand(), "--quick", "--kernels", "gpu");
         assertEquals(CliException.USAGE, k.code());
-        assertEquals(List.of("lshsmile: error: unknown --kernels 'gpu'; use auto, scalar or simd"),
+        assertEquals(List.of("lshsmile: error: unknown --kernels 'gpu'; use auto, scalar, simd or native"),
             k.err().lines().toList());
         Run t = run(new ValidateCommand(), "--quick", "--threads", "0");
         assertEquals(CliException.USAGE, t.code());
