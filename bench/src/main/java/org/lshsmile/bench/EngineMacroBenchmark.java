@@ -37,18 +37,21 @@ import org.lshsmile.simd.StencilKernels;
  * either average it away or restart it. The JIT is warmed up instead by running every selected engine for
  * a few untimed steps on a {@value #DEFAULT_WARMUP_SIZE}^2 grid of every selected case kind first.
  *
- * <p>Every engine is driven the same way, one {@code step(1)} call per step with {@link System#nanoTime()}
- * around it; the total is the wall clock of the constructor and all those calls. The per-step columns are
- * those wall times for the dense engines and, for LSH, the step listener's
- * {@link LshSmileEngine.StepStats#totalNanos()} (its phases; it leaves out writing the buckets back to the
- * grid, which {@code step} does at the end of each call); the LSH rows' wall times are in the second table.
+ * <p>The dense engines are driven by one {@code step(1)} call per step with {@link System#nanoTime()}
+ * around it; LSH by {@code step(N)} calls, N = {@code --lsh-chunk} (default: the whole run in one call,
+ * which writes the buckets back to the grid once, as {@code simulate --every} does at a snapshot; with
+ * {@code --max-seconds} the first call is the first 10 steps, to project the total). The total is the
+ * wall clock of the constructor and all the calls. The per-step columns are the wall times for the dense
+ * engines and, for LSH, the step listener's {@link LshSmileEngine.StepStats#totalNanos()} (its phases;
+ * it leaves out the write-back, which is in the second table's "other").
  * The exact engine runs first in every case (it is always run, whatever {@code --engines} says): its
  * final state is the reference for the error columns and its total the denominator of the ratio.
  *
  * <p>Flags: {@code --cases 3grains:128,512;poly:256} (may repeat), {@code --engines exact,lsh} (a name or
  * a prefix up to a dash), {@code --steps N}, {@code --threads N}, {@code --kernels simd|scalar|auto},
  * {@code --max-seconds S} (an LSH run projected to take longer is stopped and reported as skipped),
- * {@code --warmup-steps N}, {@code --warmup-size N}, {@code --quick} (smallest size of each case, 30 steps).
+ * {@code --warmup-steps N}, {@code --warmup-size N}, {@code --lsh-chunk N}, {@code --quick} (smallest size of
+ * each case, 30 steps).
  * Progress goes to stderr, the Markdown tables to stdout.
  */
 public final class EngineMacroBenchmark {
@@ -125,7 +128,7 @@ public final class EngineMacroBenchmark {
 
     /** Parsed command line. {@code maxSeconds} is 0 for no limit. */
     record Options(List<Case> cases, List<EngineSpec> engines, int steps, int threads, String kernels,
-                   double maxSeconds, int warmupSteps, int warmupSize) {
+                   double maxSeconds, int warmupSteps, int warmupSize, int lshChunk) {
     }
 
     /**
@@ -187,7 +190,8 @@ public final class EngineMacroBenchmark {
         if (!phases.isEmpty()) {
             out.println();
             out.println("Where the LSH time goes (seconds summed over the steps done, from `StepStats`; "
-                + "\"other\" = step(1) wall time - phases, mostly writing the buckets back to the grid):");
+                + "\"other\" = wall time of the step calls - phases, mostly writing the buckets back to the grid at the end"
+                + " of each call; the per-step wall columns need --lsh-chunk 1):");
             out.println();
             out.print(phases);
         }
@@ -198,7 +202,7 @@ public final class EngineMacroBenchmark {
     static String usage() {
         return "usage: EngineMacroBenchmark [--cases 3grains:128,512;poly:256] "
             + "[--engines exact,active,lsh-verified-1e-3,lsh-verified-1e-4,lsh-paper-0.01] [--steps 180] [--threads N] "
-            + "[--kernels simd|scalar|auto] [--max-seconds S] [--warmup-steps 40] [--warmup-size 256] [--quick]";
+            + "[--kernels simd|scalar|auto] [--max-seconds S] [--warmup-steps 40] [--warmup-size 256] [--lsh-chunk N] [--quick]";
     }
 
     // ---- flags ------------------------------------------------------------------------------------------
@@ -213,6 +217,7 @@ public final class EngineMacroBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         String kernels = "simd";
         double maxSeconds = 0;
+        int lshChunk = 0;
         boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -228,6 +233,7 @@ public final class EngineMacroBenchmark {
                 case "--kernels" -> kernels = value(args, ++i, a);
                 case "--warmup-steps" -> warmup = nonNegativeInt(value(args, ++i, a), a);
                 case "--warmup-size" -> warmupSize = positiveInt(value(args, ++i, a), a);
+                case "--lsh-chunk" -> lshChunk = positiveInt(value(args, ++i, a), a);
                 case "--max-seconds" -> {
                     maxSeconds = Double.parseDouble(value(args, ++i, a));
                     if (!(maxSeconds > 0) || !Double.isFinite(maxSeconds)) {
@@ -245,7 +251,7 @@ public final class EngineMacroBenchmark {
         if (warmupSize < 16) {
             throw new IllegalArgumentException("--warmup-size must be >= 16, got " + warmupSize);
         }
-        return new Options(cases, engines, n, threads, kernels, maxSeconds, w, warmupSize);
+        return new Options(cases, engines, n, threads, kernels, maxSeconds, w, warmupSize, lshChunk > 0 ? lshChunk : n);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -471,12 +477,20 @@ public final class EngineMacroBenchmark {
                         setup / 1e9, lsh.buckets());
                 }
                 int done = 0;
+                // dense engines step(1); LSH step(chunk): it writes its buckets back to the grid at the end of
+                // each call, as simulate does at each snapshot, so the chunk is the snapshot interval
+                int chunk = rec == null ? 1 : o.lshChunk();
                 boolean stopped = limit > 0 && setup / 1e9 > limit;
                 while (!stopped && done < steps) {
+                    int k = Math.min(chunk, steps - done);
+                    if (limit > 0 && done < EARLY_STEPS) {
+                        k = Math.min(k, EARLY_STEPS - done); // stop after the early steps to project the total
+                    }
                     long a = System.nanoTime();
-                    engine.step(1);
+                    engine.step(k);
                     long b = System.nanoTime();
-                    wall[done++] = b - a;
+                    wall[done] = b - a; // with k > 1: the call's wall time, at its first step
+                    done += k;
                     if (limit > 0) {
                         double elapsed = (b - t0) / 1e9;
                         double projected = elapsed;
@@ -491,9 +505,11 @@ public final class EngineMacroBenchmark {
                 long total = System.nanoTime() - t0;
                 int buckets = engine instanceof LshSmileEngine lsh ? lsh.buckets() : -1;
                 int threads = threadsOf(engine);
+                boolean perStepWall = chunk == 1;
                 Phases phases = rec == null ? null : new Phases(encoding.totalNanos() / 1e9, rec.eval / 1e9,
-                    rec.rehash / 1e9, rec.merge / 1e9, sum(wall, 0, done) / 1e9, earlyMs(wall, done),
-                    stopped ? Double.NaN : steadyMs(wall, done));
+                    rec.rehash / 1e9, rec.merge / 1e9, sum(wall, 0, done) / 1e9,
+                    perStepWall ? earlyMs(wall, done) : Double.NaN,
+                    stopped || !perStepWall ? Double.NaN : steadyMs(wall, done));
                 // As issue 4 asks: LSH per-step times from its listener, the others' from the wall clock.
                 long[] perStep = rec == null ? wall : rec.totalNanos;
                 if (stopped) {
@@ -574,11 +590,14 @@ public final class EngineMacroBenchmark {
             "exact and active (tau = " + tau + "): " + k.name() + " kernels (" + k.description() + "), up to "
                 + threads + " (fewer bands where one would get < " + ExactEngine.MIN_BAND_WORK
                 + " element updates per step; the threads column says how many ran).",
-            "LSH: K = " + LSH_K + ", L = " + LSH_L + ", seed " + SEED + ", r = r0, one thread.",
+            "LSH: K = " + LSH_K + ", L = " + LSH_L + ", seed " + SEED + ", r = r0, one thread, driven by step("
+                + o.lshChunk() + ") calls" + (o.lshChunk() >= steps ? " (one call: the buckets are written to the grid"
+                + " once, at the end, as simulate does with --every " + steps + ")" : " (the buckets are written to"
+                + " the grid after each call, as simulate does at each snapshot)") + ".",
             "Per-step times: exact and active, the wall clock around each step(1) call; LSH, the step's phases"
-                + " (StepStats.totalNanos; its step(1) wall clock is in the second table);",
+                + " (StepStats.totalNanos, which leaves out writing to the grid: see the second table);",
             "early = mean of " + early + ", steady = mean of " + steady + ".",
-            "Total: wall clock of the constructor (for LSH, the encoding) and every step(1) call.",
+            "Total: wall clock of the constructor (for LSH, the encoding) and every step call.",
             "Errors: |value - exact engine's value| over every value after the last step.",
             "Warm-up: every engine, " + o.warmupSteps() + " untimed steps on " + o.warmupSize()
                 + "^2 of each case kind.",
@@ -614,8 +633,8 @@ public final class EngineMacroBenchmark {
             }
             if (sb.isEmpty()) {
                 sb.append("| case | engine | steps | constructor s | encoding merge s | eval s | rehash s | merge s "
-                    + "| phases s | step(1) wall s | other s | early ms/step (step(1) wall) "
-                    + "| steady ms/step (step(1) wall) |\n");
+                    + "| phases s | step() calls wall s | other s | early ms/step (wall, chunk 1) "
+                    + "| steady ms/step (wall, chunk 1) |\n");
                 sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             }
             int done = r.skipped() ? r.skippedAfter() : r.steps();
