@@ -5,27 +5,29 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The LSH-SMILE buckets as packed fixed-size records in one off-heap segment, with a free list.
- *
- * <p>Record {@code b} starts at byte {@code b * stride()}:
+ * The LSH-SMILE buckets as packed fixed-size records with a free list, split by how hot each field is into
+ * three off-heap segments indexed by the same record id {@code b}:
  * <table>
  *   <caption>record layout</caption>
- *   <tr><th>bytes</th><th>field</th></tr>
- *   <tr><td>0 .. 8m</td><td>value: the m field values every member has</td></tr>
- *   <tr><td>8m .. 16m</td><td>hashed: the value when the bucket's neighbours were last re-hashed (drift base)</td></tr>
- *   <tr><td>16m + 0</td><td>rep: representative element (next free record while free)</td></tr>
- *   <tr><td>16m + 4</td><td>root: set id of the members in the union-find-delete forest</td></tr>
- *   <tr><td>16m + 8</td><td>count: number of members</td></tr>
- *   <tr><td>16m + 12</td><td>livePos: position in the engine's live list</td></tr>
- *   <tr><td>16m + 16</td><td>flags</td></tr>
- *   <tr><td>16m + 20, + 24</td><td>feature-cache slot and the stamp it is valid for</td></tr>
- *   <tr><td>16m + 32 ..</td><td>keys: the L table keys of the representative's codes when last hashed</td></tr>
- *   <tr><td>then, if kept</td><td>the representative's feature vector (13 m doubles) and its L K raw projections
+ *   <tr><th>segment, bytes of record b</th><th>field</th></tr>
+ *   <tr><td>values, {@code b * 8m ..}</td><td>value: the m field values every member has</td></tr>
+ *   <tr><td>meta, {@code b * metaStride} + 0 .. 8m</td><td>hashed: the value when the bucket's neighbours
+ *       were last re-hashed (drift base)</td></tr>
+ *   <tr><td>meta, + 8m + 0</td><td>rep: representative element (next free record while free)</td></tr>
+ *   <tr><td>meta, + 8m + 4</td><td>root: set id of the members in the union-find-delete forest</td></tr>
+ *   <tr><td>meta, + 8m + 8</td><td>count: number of members</td></tr>
+ *   <tr><td>meta, + 8m + 12</td><td>livePos: position in the engine's live list</td></tr>
+ *   <tr><td>meta, + 8m + 16</td><td>flags</td></tr>
+ *   <tr><td>meta, + 8m + 20, + 24</td><td>feature-cache slot and the stamp it is valid for</td></tr>
+ *   <tr><td>meta, + 8m + 32 ..</td><td>keys: the L table keys of the representative's codes when last hashed</td></tr>
+ *   <tr><td>cold, if kept</td><td>the representative's feature vector (13 m doubles) and its L K raw projections
  *       a.v + b when last hashed: a later coding adds only the changed features' columns (a.v is linear)</td></tr>
  * </table>
- * One record per bucket keeps a bucket's hot fields on one or two cache lines (an evaluation reads the
- * value and rep together); the free list recycles the records of merged-away buckets, so the store
- * grows only to the largest bucket count seen. Growth doubles the segment (amortised O(1) per record).
+ * Why three: an evaluation gathers the values of up to 13 different buckets, so values sit densely (one
+ * cache line per bucket for m = 8) instead of inside 1.3 KB records whose features and projections
+ * (read only when a bucket is re-coded) would spread them over 60 MB for 50 000 buckets. The free list
+ * recycles the records of merged-away buckets, so the store grows only to the largest bucket count
+ * seen; growth doubles the segments (amortised O(1) per record).
  *
  * <p>Not thread-safe; owned and closed by the engine.
  */
@@ -47,13 +49,16 @@ final class BucketRecords implements AutoCloseable {
 
     private final int m;
     private final int tables;
+    private final long valStride;
     private final long stride;
     private final long intBase;
     private final long keyBase;
-    private final long featBase;
+    private final long coldStride;
     private final long projBase;
     private Arena arena;
+    private MemorySegment vals;
     private MemorySegment seg;
+    private MemorySegment cold;
     private int capacity;
     private int top;
     private int freeHead = NONE;
@@ -66,19 +71,26 @@ final class BucketRecords implements AutoCloseable {
     BucketRecords(int fields, int tables, int features, int projections, int initialCapacity) {
         this.m = fields;
         this.tables = tables;
-        this.intBase = 16L * fields;
+        this.valStride = 8L * fields;
+        this.intBase = 8L * fields;
         this.keyBase = intBase + 32;
-        this.featBase = keyBase + 8L * tables;
-        this.projBase = featBase + 8L * features;
-        this.stride = projBase + 8L * projections;
+        this.stride = keyBase + 8L * tables;
+        this.projBase = 8L * features;
+        this.coldStride = projBase + 8L * projections;
         this.capacity = Math.max(16, initialCapacity);
         this.arena = Arena.ofShared();
-        this.seg = arena.allocate(capacity * stride, 64);
+        allocateSegments(arena, capacity);
     }
 
-    /** Bytes per record. */
+    private void allocateSegments(Arena a, long cap) {
+        vals = a.allocate(cap * valStride, 64);
+        seg = a.allocate(cap * stride, 64);
+        cold = a.allocate(Math.max(1, cap * coldStride), 64);
+    }
+
+    /** Bytes per record, all three segments. */
     long stride() {
-        return stride;
+        return valStride + stride + coldStride;
     }
 
     /** Records in use. */
@@ -93,7 +105,7 @@ final class BucketRecords implements AutoCloseable {
 
     /** Off-heap bytes held. */
     long bytes() {
-        return seg.byteSize();
+        return vals.byteSize() + seg.byteSize() + cold.byteSize();
     }
 
     /** A fresh record with all fields zero except rep/root = -1; reuses a freed one when there is one. */
@@ -108,7 +120,11 @@ final class BucketRecords implements AutoCloseable {
             }
             b = top++;
         }
+        vals.asSlice(b * valStride, valStride).fill((byte) 0);
         seg.asSlice(b * stride, stride).fill((byte) 0);
+        if (coldStride > 0) {
+            cold.asSlice(b * coldStride, coldStride).fill((byte) 0);
+        }
         setRep(b, NONE);
         setRoot(b, NONE);
         setCacheStamp(b, -1);
@@ -135,38 +151,45 @@ final class BucketRecords implements AutoCloseable {
         }
         // a new arena per segment so the old one can be freed now, not when the engine closes
         Arena next = Arena.ofShared();
-        MemorySegment bigger = next.allocate(cap * stride, 64);
-        MemorySegment.copy(seg, 0, bigger, 0, top * stride);
+        MemorySegment oldVals = vals;
+        MemorySegment oldSeg = seg;
+        MemorySegment oldCold = cold;
+        allocateSegments(next, cap);
+        MemorySegment.copy(oldVals, 0, vals, 0, top * valStride);
+        MemorySegment.copy(oldSeg, 0, seg, 0, top * stride);
+        MemorySegment.copy(oldCold, 0, cold, 0, top * coldStride);
         arena.close();
         arena = next;
-        seg = bigger;
         capacity = (int) cap;
     }
 
     double value(int b, int f) {
-        return seg.get(D, b * stride + 8L * f);
+        return vals.get(D, b * valStride + 8L * f);
     }
 
     void setValue(int b, int f, double v) {
-        seg.set(D, b * stride + 8L * f, v);
+        vals.set(D, b * valStride + 8L * f, v);
     }
 
     double hashed(int b, int f) {
-        return seg.get(D, b * stride + 8L * (m + f));
+        return seg.get(D, b * stride + 8L * f);
     }
 
     void setHashed(int b, int f, double v) {
-        seg.set(D, b * stride + 8L * (m + f), v);
+        seg.set(D, b * stride + 8L * f, v);
     }
 
     /** Copies value (and, if {@code alsoHashed}, hashed) of record {@code from} into record {@code to}. */
     void copyValue(int from, int to, boolean alsoHashed) {
-        MemorySegment.copy(seg, from * stride, seg, to * stride, (alsoHashed ? 16L : 8L) * m);
+        MemorySegment.copy(vals, from * valStride, vals, to * valStride, valStride);
+        if (alsoHashed) {
+            MemorySegment.copy(seg, from * stride, seg, to * stride, 8L * m);
+        }
     }
 
     /** Sets hashed := value. */
     void markHashed(int b) {
-        MemorySegment.copy(seg, b * stride, seg, b * stride + 8L * m, 8L * m);
+        MemorySegment.copy(vals, b * valStride, seg, b * stride, 8L * m);
     }
 
     int rep(int b) {
@@ -247,19 +270,19 @@ final class BucketRecords implements AutoCloseable {
     }
 
     double feature(int b, int i) {
-        return seg.get(D, b * stride + featBase + 8L * i);
+        return cold.get(D, b * coldStride + 8L * i);
     }
 
     void setFeature(int b, int i, double v) {
-        seg.set(D, b * stride + featBase + 8L * i, v);
+        cold.set(D, b * coldStride + 8L * i, v);
     }
 
     double projection(int b, int j) {
-        return seg.get(D, b * stride + projBase + 8L * j);
+        return cold.get(D, b * coldStride + projBase + 8L * j);
     }
 
     void setProjection(int b, int j, double v) {
-        seg.set(D, b * stride + projBase + 8L * j, v);
+        cold.set(D, b * coldStride + projBase + 8L * j, v);
     }
 
     int tables() {
