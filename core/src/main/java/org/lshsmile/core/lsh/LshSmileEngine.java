@@ -120,6 +120,8 @@ public final class LshSmileEngine implements Engine {
     private static final int K13 = Neighbourhood.SIZE;
 
     private final Model model;
+    /** Neighbourhood points the model's evaluation reads (5 or 13): the eval gathers only those. */
+    private final int evalPoints;
     private final Grid grid;
     private final double dt;
     private final Mode mode;
@@ -222,6 +224,7 @@ public final class LshSmileEngine implements Engine {
             throw new IllegalArgumentException("grid of " + cells + " cells is too large for the LSH engine");
         }
         this.model = model;
+        this.evalPoints = model.evalPoints();
         this.grid = grid;
         this.dt = dt;
         this.mode = mode;
@@ -474,10 +477,15 @@ public final class LshSmileEngine implements Engine {
 
     /** The feature vector of element e in the bucket state: dst[f*13 + q]. */
     private void gather(int e, double[] dst) {
+        gather(e, dst, K13);
+    }
+
+    /** The first {@code points} points of element e's neighbourhood in the bucket state (dst[f*13 + q], q < points). */
+    private void gather(int e, double[] dst, int points) {
         int y = e / nx;
         int x = e % nx;
         boolean inner = y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2;
-        for (int q = 0; q < K13; q++) {
+        for (int q = 0; q < points; q++) {
             int ne = inner ? e + noff[q] : wrap(y + ndy[q], ny) * nx + wrap(x + ndx[q], nx);
             int b = recOf.getAtIndex(I, ne);
             for (int f = 0; f < m; f++) {
@@ -533,7 +541,7 @@ public final class LshSmileEngine implements Engine {
         for (int i = 0; i < liveCount; i++) {
             int b = live.getAtIndex(I, i);
             int re = rec.rep(b);
-            gather(re, nb);
+            gather(re, nb, evalPoints);
             model.evalNew(nb, dt, dx, steps, re / nx, re % nx, nx, out);
             MemorySegment.copy(out, 0, newVal, D, (long) i * m * Double.BYTES, m);
         }

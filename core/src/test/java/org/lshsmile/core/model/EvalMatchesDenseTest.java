@@ -113,6 +113,12 @@ class EvalMatchesDenseTest {
                 for (int y = 0; y < NY; y++) {
                     for (int x = 0; x < NX; x++) {
                         Neighbourhood.gather(ref, y, x, nb);
+                        // the points past evalPoints() must not be read: poison them
+                        for (int f = 0; f < m; f++) {
+                            for (int k = model.evalPoints(); k < Neighbourhood.SIZE; k++) {
+                                nb[f * Neighbourhood.SIZE + k] = Double.NaN;
+                            }
+                        }
                         model.evalNew(nb, c.dt(), c.dx(), step, y, x, NX, nv);
                         for (int f = 0; f < m; f++) {
                             ref.next().setAtIndex(ValueLayout.JAVA_DOUBLE, ref.index(f, y, x), nv[f]);
