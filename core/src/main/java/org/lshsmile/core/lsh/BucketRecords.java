@@ -289,6 +289,11 @@ final class BucketRecords implements AutoCloseable {
         return tables;
     }
 
+    /** The current segments (values, meta, cold), for tests that check {@link #close()} frees them. */
+    MemorySegment[] segments() {
+        return new MemorySegment[] {vals, seg, cold};
+    }
+
     @Override
     public void close() {
         if (arena.scope().isAlive()) {

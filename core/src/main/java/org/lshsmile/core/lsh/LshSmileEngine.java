@@ -3,6 +3,8 @@ package org.lshsmile.core.lsh;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.lshsmile.core.engine.Engine;
 import org.lshsmile.core.grid.Boundary;
@@ -1422,6 +1424,21 @@ public final class LshSmileEngine implements Engine {
             closed = true;
             closeResources();
         }
+    }
+
+    /**
+     * Every off-heap segment the engine holds now (its own, the records', the forest's, the tables', the
+     * hash family's), for tests that check {@link #close()} frees them all.
+     */
+    List<MemorySegment> segments() {
+        List<MemorySegment> all = new ArrayList<>(List.of(recOf, featCache));
+        all.addAll(List.of(rec.segments()));
+        all.addAll(List.of(forest.segments()));
+        for (LongIntTable t : tables) {
+            all.add(t.segment());
+        }
+        all.add(family.matrix());
+        return all;
     }
 
     private void closeResources() {

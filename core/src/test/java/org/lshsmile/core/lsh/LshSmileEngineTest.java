@@ -1,9 +1,12 @@
 package org.lshsmile.core.lsh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lshsmile.core.engine.ExactEngine;
 import org.lshsmile.core.grid.Boundary;
@@ -222,6 +225,32 @@ class LshSmileEngineTest {
         }
         for (int i = 0; i < init.length; i++) {
             assertEquals(Double.doubleToRawLongBits(outs[0][i]), Double.doubleToRawLongBits(outs[1][i]), "element " + i);
+        }
+    }
+
+    @Test
+    void closeFreesEveryOffHeapSegment() {
+        Preset p = Preset.PAPER;
+        GrainGrowth model = p.grainGrowth(3, false);
+        double[] init = GrainStates.voronoi(48, 40, 3, 3, 5, true).values();
+        for (LshSmileEngine.Mode mode : LshSmileEngine.Mode.values()) {
+            try (Grid g = new Grid(3, 48, 40, p.dx(), Boundary.PERIODIC)) {
+                g.copyFrom(init);
+                LshSmileEngine lsh = new LshSmileEngine(model, g, p.dt(), mode, 1e-3, 1e-3, 3, 10, 42);
+                lsh.step(30); // records, tables and the feature cache have grown and been replaced by now
+                List<MemorySegment> segments = lsh.segments();
+                assertEquals(2 + 3 + 13 + 10 + 1, segments.size(), "engine, records, forest, tables, family");
+                for (MemorySegment s : segments) {
+                    assertTrue(s.scope().isAlive(), mode + ": alive before close");
+                }
+                lsh.close();
+                for (MemorySegment s : segments) {
+                    assertFalse(s.scope().isAlive(), mode + ": a segment outlived close()");
+                }
+                assertThrows(IllegalStateException.class, () -> lsh.step(1));
+                lsh.close(); // twice is harmless
+                assertTrue(g.current().scope().isAlive(), "the grid is the caller's, not the engine's");
+            }
         }
     }
 
