@@ -4,6 +4,9 @@ import java.lang.foreign.ValueLayout;
 import org.lshsmile.core.diag.Diagnostics;
 import org.lshsmile.core.engine.ExactEngine;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.kernels.KernelSets;
+import org.lshsmile.simd.Kernels;
+import org.lshsmile.simd.StencilKernels;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
@@ -28,6 +31,23 @@ abstract class EngineStepState {
     ExactEngine engine;
     /** A double index whose value the benchmark returns, so the steps cannot be skipped. */
     long probe;
+
+    /** The kernels named by a {@code kernels} param: {@code scalar}, {@code simd} or {@code native}. */
+    static StencilKernels kernelsByName(String name) {
+        return KernelSets.stencils(name);
+    }
+
+    /**
+     * The kernels a trial's self-check holds against the scalar ones: the trial's own, or the SIMD kernels
+     * when the trial runs the scalar ones (so every trial checks a second implementation).
+     */
+    static StencilKernels checkedKernels(StencilKernels trial) {
+        if (!trial.name().equals("scalar")) {
+            return trial;
+        }
+        return Kernels.simd().orElseThrow(() -> new IllegalStateException(
+            "the self-check needs the SIMD kernels: " + Kernels.vectorUnavailableReason()));
+    }
 
     /** Restores the initial state so every iteration times the same trajectory (no drift to a relaxed state). */
     @Setup(Level.Iteration)

@@ -35,8 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code -p shape=...} must divide it.
  *
  * <p>Self-check (as Elasticsearch's benchmarkTest does): the trial setup runs {@link #CHECK_STEPS} steps
- * of this very shape with the scalar kernels on one thread and with the SIMD kernels on this trial's
- * thread count, and throws unless the two states are bitwise equal and differ from the initial state.
+ * of this very shape with the scalar kernels on one thread and with this trial's kernels (SIMD for a scalar
+ * trial) on this trial's thread count, and throws unless the two states are bitwise equal and differ from
+ * the initial state.
  * After each iteration the state must still be finite.
  *
  * <p>The forked JVM gets {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}
@@ -57,7 +58,7 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
      */
     public static final int ELEMENT_STEPS = 3 << 25;
 
-    /** Steps the trial setup's scalar-vs-SIMD check runs: enough for values to leave {0, 1} and reach the halo. */
+    /** Steps the trial setup's check against the scalar kernels runs: enough for values to leave {0, 1} and reach the halo. */
     public static final int CHECK_STEPS = 3;
 
     /** Seed of the Voronoi seeds: every fork and every kernel set starts from the same state. */
@@ -68,8 +69,8 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
     @Param({"128:3", "128:8", "512:8", "2048:8"})
     public String shape;
 
-    /** Kernel set, by {@link Kernels#byName(String)}. */
-    @Param({"scalar", "simd"})
+    /** Kernel set: {@code scalar}, {@code simd} or {@code native} (core's {@code KernelSets}). */
+    @Param({"scalar", "simd", "native"})
     public String kernels;
 
     /** Engine threads (row bands); 1 runs on the benchmark thread. */
@@ -106,7 +107,7 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
         return (int) (ELEMENT_STEPS / perStep);
     }
 
-    /** Builds the initial state, the grid and the engine, then runs the scalar-vs-SIMD self-check. */
+    /** Builds the initial state, the grid and the engine, then runs the self-check against the scalar kernels. */
     @Setup(Level.Trial)
     public void setupTrial() {
         int[] sq = parseShape(shape);
@@ -115,20 +116,18 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
         steps = stepsFor(shape);
         Preset preset = Preset.DEFAULT;
         model = preset.grainGrowth(q, false);
-        StencilKernels k = Kernels.byName(kernels);
+        StencilKernels k = kernelsByName(kernels);
         pristine = new Grid(q, size, size, preset.dx(), Boundary.PERIODIC);
         pristine.copyFrom(GrainStates.voronoi(size, size, q, q, SEED, true).values());
         grid = new Grid(q, size, size, preset.dx(), Boundary.PERIODIC);
-        verifyScalarEqualsSimd();
+        verifyAgainstScalar(checkedKernels(k));
         pristine.copyStateTo(grid);
         engine = new ExactEngine(model, grid, preset.dt(), k, threads);
         // Last field, centre cell: a value every step rewrites; returning it keeps the result observed.
         probe = grid.index(q - 1, size / 2, size / 2);
     }
 
-    private void verifyScalarEqualsSimd() {
-        StencilKernels simd = Kernels.simd().orElseThrow(() -> new IllegalStateException(
-            "the self-check needs the SIMD kernels: " + Kernels.vectorUnavailableReason()));
+    private void verifyAgainstScalar(StencilKernels checked) {
         double dt = Preset.DEFAULT.dt();
         pristine.copyStateTo(grid);
         try (ExactEngine ref = new ExactEngine(model, grid, dt, Kernels.scalar(), 1)) {
@@ -136,14 +135,14 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
         }
         try (Grid other = new Grid(q, size, size, grid.dx(), Boundary.PERIODIC)) {
             pristine.copyStateTo(other);
-            try (ExactEngine cand = new ExactEngine(model, other, dt, simd, threads)) {
+            try (ExactEngine cand = new ExactEngine(model, other, dt, checked, threads)) {
                 cand.step(CHECK_STEPS);
             }
             // Whole buffer, halo and padding included: the kernels promise bitwise equality (0 ulp).
             long at = grid.current().mismatch(other.current());
             if (at >= 0) {
                 throw new IllegalStateException("self-check failed for shape " + shape + ": scalar (1 thread) and "
-                    + simd.name() + " (" + threads + " threads) differ after " + CHECK_STEPS + " steps at byte " + at);
+                    + checked.name() + " (" + threads + " threads) differ after " + CHECK_STEPS + " steps at byte " + at);
             }
         }
         if (pristine.current().mismatch(grid.current()) < 0) {

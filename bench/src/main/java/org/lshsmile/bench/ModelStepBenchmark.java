@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Dense explicit steps of every model with {@link ExactEngine} on a periodic grid, scalar against SIMD
- * kernels. The score is nanoseconds per <em>element-step</em>, one value of one field advanced by one step
+ * Dense explicit steps of every model with {@link ExactEngine} on a periodic grid: scalar, SIMD and native
+ * (C through FFM) kernels. The score is nanoseconds per <em>element-step</em>, one value of one field advanced by one step
  * (a step of an n x n grid with m fields is n^2 m element-steps), so ms per step is
  * {@code score * n * n * m / 1e6}.
  *
@@ -46,18 +46,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The model, size and thread count are one parameter whose values are listed in run order, and the
  * kernel set is the parameter that sorts last by name (JMH runs the cartesian product with the
- * alphabetically last parameter varying fastest): so the scalar and SIMD trials of one configuration run
- * back to back, and on a shared machine both see the same background load as far as possible.
+ * alphabetically last parameter varying fastest): so the scalar, SIMD and native trials of one configuration
+ * run back to back, and on a shared machine all see the same background load as far as possible.
  *
  * <p>Every invocation does exactly {@link #ELEMENT_STEPS} element-steps ({@code @OperationsPerInvocation}
  * must be a constant): 96 steps of grain growth at 128^2, 768 of Cahn-Hilliard, 256 of nanovoid; 6, 48 and
  * 16 at 512^2. The state is restored from a pristine copy before every iteration and must be finite after it.
  *
  * <p>Self-check: the trial setup runs {@link #CHECK_STEPS} steps of this configuration with the scalar
- * kernels on one thread and with the SIMD kernels on this trial's thread count and throws unless grain
- * growth and Cahn-Hilliard agree bitwise and nanovoid agrees within {@link #NANOVOID_REL_TOL} relative per
- * value (the Vector API's {@code LOG} may differ from {@link Math#log} in the last bit), and unless the
- * state changed and is finite. It prints one line with the number of values that differ.
+ * kernels on one thread and with this trial's kernels (SIMD for a scalar trial) on this trial's thread count
+ * and throws unless grain growth and Cahn-Hilliard agree bitwise and nanovoid agrees within
+ * {@link #NANOVOID_REL_TOL} relative per value (all kernel sets take their logarithms from simd's
+ * {@code Log}, so it is bitwise in practice too), and unless the state changed and is finite. It prints one line with the number of values that differ.
  *
  * <p>The forked JVM gets {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}
  * from {@link Fork#jvmArgsAppend()}; a command-line {@code -jvmArgsAppend} replaces those flags, so
@@ -78,10 +78,10 @@ public class ModelStepBenchmark extends EngineStepState {
      */
     public static final int ELEMENT_STEPS = 3 << 22;
 
-    /** Steps of the trial setup's scalar-vs-SIMD check: values leave the initial ones and reach the halo. */
+    /** Steps of the trial setup's check against the scalar kernels: values leave the initial ones and reach the halo. */
     public static final int CHECK_STEPS = 3;
 
-    /** Largest relative difference per value the nanovoid self-check accepts between scalar and SIMD. */
+    /** Largest relative difference per value the nanovoid self-check accepts between scalar and the checked kernels. */
     public static final double NANOVOID_REL_TOL = 1e-12;
 
     /** Seed of the grain-growth Voronoi seeds (as {@link GrainGrowthStepBenchmark#SEED}). */
@@ -114,7 +114,7 @@ public class ModelStepBenchmark extends EngineStepState {
                 + "': use grain-growth, cahn-hilliard, nanovoid-literal or nanovoid-conservative");
         }
 
-        /** Whether scalar and SIMD kernels must agree bitwise (else within {@link #NANOVOID_REL_TOL}). */
+        /** Whether scalar and the checked kernels must agree bitwise (else within {@link #NANOVOID_REL_TOL}). */
         boolean bitwise() {
             return this == GRAIN_GROWTH || this == CAHN_HILLIARD;
         }
@@ -138,8 +138,8 @@ public class ModelStepBenchmark extends EngineStepState {
         "grain-growth:512:2", "cahn-hilliard:512:2", "nanovoid-literal:512:2", "nanovoid-conservative:512:2"})
     public String config;
 
-    /** Kernel set, by {@link Kernels#byName(String)}. */
-    @Param({"scalar", "simd"})
+    /** Kernel set: {@code scalar}, {@code simd} or {@code native} (core's {@code KernelSets}). */
+    @Param({"scalar", "simd", "native"})
     public String kernels;
 
     private Config cfg;
@@ -197,44 +197,42 @@ public class ModelStepBenchmark extends EngineStepState {
         };
     }
 
-    /** Builds the initial state, the grid and the engine, then runs the scalar-vs-SIMD self-check. */
+    /** Builds the initial state, the grid and the engine, then runs the self-check against the scalar kernels. */
     @Setup(Level.Trial)
     public void setupTrial() {
         cfg = parseConfig(config);
         steps = stepsFor(config);
-        StencilKernels k = Kernels.byName(kernels);
+        StencilKernels k = kernelsByName(kernels);
         int n = cfg.size();
         problem = problemFor(cfg.kind(), n);
         int m = problem.model().fields();
         pristine = new Grid(m, n, n, problem.dx(), Boundary.PERIODIC);
         pristine.copyFrom(problem.initial());
         grid = new Grid(m, n, n, problem.dx(), Boundary.PERIODIC);
-        verifyScalarAgreesWithSimd();
+        verifyAgainstScalar(checkedKernels(k));
         pristine.copyStateTo(grid);
         engine = new ExactEngine(problem.model(), grid, problem.dt(), k, cfg.threads());
         // Last field, centre cell: a value every step rewrites; returning it keeps the result observed.
         probe = grid.index(m - 1, n / 2, n / 2);
     }
 
-    private void verifyScalarAgreesWithSimd() {
-        StencilKernels simd = Kernels.simd().orElseThrow(() -> new IllegalStateException(
-            "the self-check needs the SIMD kernels: " + Kernels.vectorUnavailableReason()));
+    private void verifyAgainstScalar(StencilKernels checked) {
         Model model = problem.model();
         pristine.copyStateTo(grid);
         try (ExactEngine ref = new ExactEngine(model, grid, problem.dt(), Kernels.scalar(), 1)) {
             ref.step(CHECK_STEPS);
         }
-        String what = config + ": scalar (1 thread) and " + simd.name() + " (" + cfg.threads()
+        String what = config + ": scalar (1 thread) and " + checked.name() + " (" + cfg.threads()
             + (cfg.threads() == 1 ? " thread" : " threads") + ") after "
             + CHECK_STEPS + " steps";
         try (Grid other = new Grid(model.fields(), cfg.size(), cfg.size(), problem.dx(), Boundary.PERIODIC)) {
             pristine.copyStateTo(other);
-            try (ExactEngine cand = new ExactEngine(model, other, problem.dt(), simd, cfg.threads())) {
+            try (ExactEngine cand = new ExactEngine(model, other, problem.dt(), checked, cfg.threads())) {
                 cand.step(CHECK_STEPS);
             }
             Diagnostics.Cell bad = Diagnostics.firstNonFinite(other);
             if (bad != null) {
-                throw new IllegalStateException("self-check failed for " + config + ": SIMD state not finite: " + bad);
+                throw new IllegalStateException("self-check failed for " + config + ": " + checked.name() + " state not finite: " + bad);
             }
             // Whole buffer, halo and padding included.
             compare(grid.current(), other.current(), what);
@@ -303,7 +301,7 @@ public class ModelStepBenchmark extends EngineStepState {
         return verified;
     }
 
-    /** Values (of the whole buffer) in which the self-check's scalar and SIMD states differed. */
+    /** Values (of the whole buffer) in which the self-check's scalar and checked states differed. */
     long differingValues() {
         return differing;
     }

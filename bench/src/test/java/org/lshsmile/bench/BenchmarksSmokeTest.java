@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lshsmile.core.kernels.KernelSets;
 import org.openjdk.jmh.annotations.Param;
 
 /**
@@ -19,16 +21,24 @@ import org.openjdk.jmh.annotations.Param;
  */
 class BenchmarksSmokeTest {
 
+    private static void assumeKernels(String kernels) {
+        if (kernels.equals("native")) {
+            assumeTrue(KernelSets.nativeStencils().isPresent(), () -> "native library absent: "
+                + KernelSets.nativeLibrary().description());
+        }
+    }
+
     @ParameterizedTest
-    @CsvSource({"scalar, 1", "simd, 2"})
+    @CsvSource({"scalar, 1", "simd, 2", "native, 2"})
     void grainGrowthStepRunsAndChecksItself(String kernels, int threads) {
+        assumeKernels(kernels);
         GrainGrowthStepBenchmark b = new GrainGrowthStepBenchmark();
         b.shape = "128:3";
         b.kernels = kernels;
         b.threads = threads;
         try {
             b.setupTrial();
-            assertTrue(b.verified(), "the trial setup must run the scalar-vs-SIMD self-check");
+            assertTrue(b.verified(), "the trial setup must run the self-check against the scalar kernels");
             b.resetState();
             assertFalse(b.stateChanged(), "the iteration setup restores the initial state");
             double probe = b.step();
@@ -63,16 +73,18 @@ class BenchmarksSmokeTest {
         "grain-growth:128:1, scalar", "grain-growth:128:1, simd",
         "cahn-hilliard:128:1, scalar", "cahn-hilliard:128:2, simd",
         "nanovoid-literal:128:1, scalar", "nanovoid-literal:128:1, simd",
-        "nanovoid-conservative:128:1, scalar", "nanovoid-conservative:128:2, simd"})
+        "nanovoid-conservative:128:1, scalar", "nanovoid-conservative:128:2, simd",
+        "cahn-hilliard:128:1, native", "nanovoid-literal:128:2, native"})
     void modelStepRunsAndChecksItself(String config, String kernels) {
+        assumeKernels(kernels);
         ModelStepBenchmark b = new ModelStepBenchmark();
         b.config = config;
         b.kernels = kernels;
         try {
             b.setupTrial();
-            assertTrue(b.verified(), "the trial setup must run the scalar-vs-SIMD self-check");
+            assertTrue(b.verified(), "the trial setup must run the self-check against the scalar kernels");
             if (config.startsWith("grain-growth") || config.startsWith("cahn-hilliard")) {
-                assertEquals(0, b.differingValues(), "scalar and SIMD must agree bitwise");
+                assertEquals(0, b.differingValues(), "scalar and the checked kernels must agree bitwise");
             }
             assertTrue(b.maxRelativeDifference() <= ModelStepBenchmark.NANOVOID_REL_TOL);
             b.resetState();
@@ -107,6 +119,30 @@ class BenchmarksSmokeTest {
         assertThrows(IllegalArgumentException.class, () -> ModelStepBenchmark.stepsFor("nanovoid-literal:100:1"));
         assertThrows(IllegalArgumentException.class, () -> ModelStepBenchmark.parseConfig("cahn-hilliard:128"));
         assertThrows(IllegalArgumentException.class, () -> ModelStepBenchmark.parseConfig("allen-cahn:128:1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"128:3:1", "512:1:2"})
+    void streamCopyCopiesTheWholeBuffer(String buffer) throws Exception {
+        StreamCopyBenchmark b = new StreamCopyBenchmark();
+        b.buffer = buffer;
+        try {
+            b.setupTrial();
+            assertFalse(b.buffersEqual(), "the two buffers start different");
+            assertTrue(Double.isFinite(b.copy()));
+            assertTrue(b.buffersEqual(), "one invocation copies every byte, with one or two threads");
+        } finally {
+            b.tearDownTrial();
+        }
+    }
+
+    @Test
+    void everyStreamBufferDividesTheElementsPerInvocation() throws NoSuchFieldException {
+        for (String s : StreamCopyBenchmark.class.getField("buffer").getAnnotation(Param.class).value()) {
+            int[] v = StreamCopyBenchmark.parseBuffer(s);
+            assertEquals(StreamCopyBenchmark.ELEMENTS, (long) v[0] * v[0] * v[1] * StreamCopyBenchmark.copiesFor(s), s);
+        }
+        assertThrows(IllegalArgumentException.class, () -> StreamCopyBenchmark.parseBuffer("100:5:1"));
     }
 
     @ParameterizedTest
