@@ -14,6 +14,7 @@ import org.lshsmile.core.engine.ExactEngine;
 import org.lshsmile.core.engine.GuardedRun;
 import org.lshsmile.core.engine.NonFiniteStateException;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.lsh.LshSmileEngine;
 import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
@@ -265,7 +266,9 @@ final class Runner {
         if (spec.lshEngine()) {
             RunSpec.LshSettings l = spec.lsh();
             long t0 = System.nanoTime();
-            LshSmileEngine e = new LshSmileEngine(model, g, spec.dt(), l.mode(), l.r(), l.r0(), l.k(), l.l(), l.seed());
+            // the projections follow --kernels (scalar, simd or native: the same bits)
+            LshSmileEngine e = new LshSmileEngine(model, g, spec.dt(), l.mode(), l.r(), l.r0(), l.k(), l.l(), l.seed(),
+                KernelSets.projections(spec.kernels().name()));
             LshTotals totals = new LshTotals(e.lastStep(), (System.nanoTime() - t0) * 1e-9);
             e.setCheckInvariants(l.checkInvariants());
             if (stats != null) {
@@ -476,6 +479,7 @@ final class Runner {
             x.put("K", l.k());
             x.put("L", l.l());
             x.put("seed", l.seed());
+            x.put("projections", lsh.projectionsName());
             x.put("buckets", lsh.buckets());
             LshSmileEngine.StepStats st = lsh.lastStep();
             x.put("last_step_active_elements", st.activeElements());

@@ -52,6 +52,18 @@ class NativeKernelsCliTest {
     }
 
     @Test
+    void theLshEnginesProjectionsFollowKernelsNativeWithTheSameBits() throws IOException {
+        assumeNative();
+        List<String> lsh = List.of("--size", "33", "--steps", "30", "--every", "30", "--engine", "lsh", "--threads",
+            "1");
+        assertArrayEquals(finalBytes("grain-growth", "scalar", lsh), finalBytes("grain-growth", "native", lsh));
+        String json = Files.readString(tmp.resolve("grain-growth-native").resolve("run.json"));
+        assertTrue(json.contains("\"projections\": \"native\""), json);
+        String scalarJson = Files.readString(tmp.resolve("grain-growth-scalar").resolve("run.json"));
+        assertTrue(scalarJson.contains("\"projections\": \"scalar\""), scalarJson);
+    }
+
+    @Test
     void infoLineAndRunJsonNameTheNativeKernelsAndLibrary() throws IOException {
         assumeNative();
         Path out = tmp.resolve("info");

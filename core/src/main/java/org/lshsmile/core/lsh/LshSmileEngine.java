@@ -9,8 +9,10 @@ import java.util.Locale;
 import org.lshsmile.core.engine.Engine;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.Neighbourhood;
+import org.lshsmile.simd.Projections;
 
 /**
  * The LSH-SMILE engine (Sima &amp; Xue, Figure 4 as reconstructed in lsh-smile-notes.md): grid elements
@@ -206,8 +208,20 @@ public final class LshSmileEngine implements Engine {
      */
     public LshSmileEngine(Model model, Grid grid, double dt, Mode mode, double r, double r0, int k, int l,
                           long seed) {
-        if (model == null || grid == null || mode == null) {
-            throw new IllegalArgumentException("model, grid and mode must not be null");
+        this(model, grid, dt, mode, r, r0, k, l, seed, KernelSets.projectionsFromSystemProperty());
+    }
+
+    /**
+     * Encodes the grid's current state, computing the hash projections with {@code projections} (scalar,
+     * SIMD or native: the same bits).
+     *
+     * @param projections dot-product kernels of the hash family, e.g. {@code KernelSets.projections("native")}
+     * @see #LshSmileEngine(Model, Grid, double, Mode, double, double, int, int, long)
+     */
+    public LshSmileEngine(Model model, Grid grid, double dt, Mode mode, double r, double r0, int k, int l,
+                          long seed, Projections projections) {
+        if (model == null || grid == null || mode == null || projections == null) {
+            throw new IllegalArgumentException("model, grid, mode and projections must not be null");
         }
         if (grid.fields() != model.fields()) {
             throw new IllegalArgumentException("grid has " + grid.fields() + " fields but model " + model.name()
@@ -258,7 +272,7 @@ public final class LshSmileEngine implements Engine {
         try {
             this.forest = new UnionFindDelete(n);
             this.rec = newRecords(l);
-            this.family = new LshFamily(l, k, dim, r, seed);
+            this.family = new LshFamily(l, k, dim, r, seed, projections);
             this.tables = new LongIntTable[l];
             for (int t = 0; t < l; t++) {
                 tables[t] = new LongIntTable(1 << 12, LongIntTable.DEFAULT_LOAD_FACTOR, false);
@@ -968,7 +982,7 @@ public final class LshSmileEngine implements Engine {
         long stride = family.rowStride();
         MemorySegment a = family.matrix();
         MemorySegment off = family.offsets();
-        org.lshsmile.simd.Projections proj = family.projections();
+        Projections proj = family.projections();
         for (int i = 0; i < count; i++) {
             int b = batchRecs[i];
             long vi = i * stride;
@@ -1424,6 +1438,11 @@ public final class LshSmileEngine implements Engine {
             closed = true;
             closeResources();
         }
+    }
+
+    /** The projection kernels of the hash family: {@code scalar}, {@code simd} or {@code native}. */
+    public String projectionsName() {
+        return family.projections().name();
     }
 
     /**
