@@ -198,8 +198,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--L", paramLabel = "L", description = "LSH engine: tables (OR). Default: 10.")
     private Integer lshL;
 
-    @Option(names = "--lsh-seed", paramLabel = "S", description = "LSH engine: seed of the hash family. Default: 42.")
+    @Option(names = "--lsh-seed", paramLabel = "S",
+        description = "LSH engine: seed of the hash family. Default: --seed when given, else 42.")
     private Long lshSeed;
+
+    /** Seed of the LSH hash family when neither --lsh-seed nor --seed is given. */
+    static final long DEFAULT_LSH_SEED = 42L;
 
     @Option(names = "--check-invariants",
         description = "LSH engine: check the bucket invariants after every step (slow; for debugging).")
@@ -488,7 +492,9 @@ final class SimulateCommand implements Callable<Integer> {
         int l = lshL != null ? lshL : 10;
         Checks.intInRange("--K", k, 1, 64, "give the hashes per table, e.g. --K 3");
         Checks.intInRange("--L", l, 1, 256, "give the number of tables, e.g. --L 10");
-        return new RunSpec.LshSettings(mode, r, r0, k, l, lshSeed != null ? lshSeed : 42L, checkInvariants);
+        // --seed S alone fixes the whole run, hash family included; --lsh-seed varies the hashes on their own
+        long hashSeed = lshSeed != null ? lshSeed : seed != null ? seed : DEFAULT_LSH_SEED;
+        return new RunSpec.LshSettings(mode, r, r0, k, l, hashSeed, checkInvariants);
     }
 
     private RunSpec.Naming naming() {

@@ -1,5 +1,6 @@
 package org.lshsmile.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -39,6 +40,28 @@ class LshEngineCliTest {
         String json = Files.readString(lsh.resolve("run.json"));
         assertTrue(json.contains("\"engine\": \"lsh\"") && json.contains("\"buckets\"")
             && json.contains("\"mode\": \"verified\""), json);
+    }
+
+    @Test
+    void seedFixesTheHashFamilyUnlessLshSeedIsGiven() throws IOException {
+        Path a = run("a", "--engine", "lsh", "--seed", "7");
+        Path b = run("b", "--engine", "lsh", "--seed", "7");
+        Path c = run("c", "--engine", "lsh", "--seed", "7", "--lsh-seed", "8");
+        Path d = run("d", "--engine", "lsh");
+        assertTrue(lshObject(a).contains("\"seed\": 7,"), "--seed reaches the hashes: " + lshObject(a));
+        assertTrue(lshObject(c).contains("\"seed\": 8,"), "--lsh-seed wins: " + lshObject(c));
+        assertTrue(lshObject(d).contains("\"seed\": 42,"), "default hash seed: " + lshObject(d));
+        assertArrayEquals(Files.readAllBytes(a.resolve("final.npy")), Files.readAllBytes(b.resolve("final.npy")),
+            "same seed, same bits");
+    }
+
+    /** run.json's "lsh" object, up to its first nested object or its end. */
+    private static String lshObject(Path run) throws IOException {
+        String json = Files.readString(run.resolve("run.json"));
+        int from = json.indexOf("\"lsh\": {");
+        assertTrue(from >= 0, json);
+        int to = json.indexOf('}', from);
+        return json.substring(from, to);
     }
 
     @Test
