@@ -164,14 +164,20 @@ final class VectorKernels implements StencilKernels {
         final DoubleVector vSum = DoubleVector.broadcast(S, sum);
         final DoubleVector vKappa = DoubleVector.broadcast(S, kappa);
         final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
+        // One slice per row read or written, so each load is base + 8c (+/- 8) with one pointer per row. With
+        // row + c offsets into the whole segments the unrolled loop spilled its per-row address sums to the
+        // stack and reloaded them for every load (SIMD / native 1.7-2.0 before, see bench/README.md).
+        final MemorySegment north = cur.asSlice((row - rowStride) << 3);
+        final MemorySegment mid = cur.asSlice(row << 3);
+        final MemorySegment south = cur.asSlice((row + rowStride) << 3);
+        final MemorySegment out = muRows.asSlice(mu << 3);
         int c = from;
         for (; c < bound; c += LANES) {
-            long i = row + c;
-            DoubleVector ctr = load(cur, i);
-            DoubleVector lap = load(cur, i - 1).add(load(cur, i + 1))
-                .add(load(cur, i - rowStride).add(load(cur, i + rowStride))).sub(vFour.mul(ctr)).mul(vInv);
+            DoubleVector ctr = load(mid, c);
+            DoubleVector lap = load(mid, c - 1).add(load(mid, c + 1))
+                .add(load(north, c).add(load(south, c))).sub(vFour.mul(ctr)).mul(vInv);
             DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
-            df.sub(vKappa.mul(lap)).intoMemorySegment(muRows, (mu + c) << 3, LE);
+            df.sub(vKappa.mul(lap)).intoMemorySegment(out, (long) c << 3, LE);
         }
         return c;
     }
@@ -184,17 +190,20 @@ final class VectorKernels implements StencilKernels {
         final DoubleVector vZero = DoubleVector.zero(S);
         final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
         final long urow = u * rowStride;
-        final long up = Math.floorMod(u - 1, 3) * rowStride;
-        final long mid = Math.floorMod(u, 3) * rowStride;
-        final long down = Math.floorMod(u + 1, 3) * rowStride;
+        // Row slices, as in chMuVectors.
+        final MemorySegment up = muRows.asSlice(Math.floorMod(u - 1, 3) * rowStride << 3);
+        final MemorySegment mid = muRows.asSlice(Math.floorMod(u, 3) * rowStride << 3);
+        final MemorySegment down = muRows.asSlice(Math.floorMod(u + 1, 3) * rowStride << 3);
+        final MemorySegment in = cur.asSlice(urow << 3);
+        final MemorySegment out = next.asSlice(urow << 3);
         int c = from;
         for (; c < bound; c += LANES) {
-            DoubleVector m = load(muRows, mid + c);
-            DoubleVector lap = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
-                .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(m)).mul(vInv);
-            DoubleVector v = load(cur, urow + c).add(vMdt.mul(lap));
+            DoubleVector m = load(mid, c);
+            DoubleVector lap = load(mid, c - 1).add(load(mid, c + 1))
+                .add(load(up, c).add(load(down, c))).sub(vFour.mul(m)).mul(vInv);
+            DoubleVector v = load(in, c).add(vMdt.mul(lap));
             VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
-            v.blend(vZero, tiny).intoMemorySegment(next, (urow + c) << 3, LE);
+            v.blend(vZero, tiny).intoMemorySegment(out, (long) c << 3, LE);
         }
         return c;
     }
