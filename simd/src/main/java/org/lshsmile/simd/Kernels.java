@@ -21,6 +21,8 @@ public final class Kernels {
 
     private static final StencilKernels SCALAR = new ScalarKernels();
     private static final Availability VECTOR = probeVector();
+    private static final AdjointKernels SCALAR_ADJOINT = new ScalarAdjointKernels();
+    private static final AdjointKernels VECTOR_ADJOINT = probeVectorAdjoint();
 
     private Kernels() {
     }
@@ -41,6 +43,22 @@ public final class Kernels {
      */
     public static double log(double x) {
         return Log.log(x);
+    }
+
+    /** The scalar adjoint kernels (always available). */
+    public static AdjointKernels scalarAdjoint() {
+        return SCALAR_ADJOINT;
+    }
+
+    /**
+     * The adjoint kernels that go with a forward kernel set: the SIMD ones for the SIMD kernels when the
+     * Vector API is on, the scalar ones otherwise (native forward kernels have no adjoint twin).
+     */
+    public static AdjointKernels adjointFor(StencilKernels forward) {
+        if (forward != null && "simd".equals(forward.name()) && VECTOR_ADJOINT != null) {
+            return VECTOR_ADJOINT;
+        }
+        return SCALAR_ADJOINT;
     }
 
     /** The Vector API kernels, or empty with {@link #vectorUnavailableReason()}. */
@@ -77,6 +95,19 @@ public final class Kernels {
     /** Kernels named by the {@value #PROPERTY} system property (default {@code auto}). */
     public static StencilKernels fromSystemProperty() {
         return byName(System.getProperty(PROPERTY, "auto"));
+    }
+
+    private static AdjointKernels probeVectorAdjoint() {
+        if (VECTOR.kernels().isEmpty()) {
+            return null;
+        }
+        try {
+            Class<?> c = Class.forName("org.lshsmile.simd.VectorAdjointKernels");
+            return (AdjointKernels) c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // Without a usable SIMD adjoint the scalar one serves; the forward kernels' INFO line already says why.
+            return null;
+        }
     }
 
     private static Availability probeVector() {

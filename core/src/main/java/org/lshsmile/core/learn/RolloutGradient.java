@@ -1,0 +1,420 @@
+package org.lshsmile.core.learn;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import org.lshsmile.core.grid.Boundary;
+import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.model.Model;
+import org.lshsmile.simd.AdjointKernels;
+import org.lshsmile.simd.Kernels;
+import org.lshsmile.simd.StencilKernels;
+
+/**
+ * Loss and exact gradient of T explicit steps: for each pair (state_t, state_{t+T}), the loss is the mean
+ * over all elements of {@code (rollout_T(state_t) - state_{t+T})^2}, summed over the pairs; the gradient
+ * with respect to the model's parameters comes from the reverse-mode adjoint of the T steps.
+ *
+ * <p>Memory: the forward pass keeps every k-th state (checkpoints) and, in backward order, recomputes each
+ * segment of k states from its checkpoint before running the adjoint through it, so it holds
+ * {@code ceil(T / k) + k} states instead of T (k = T keeps every state and recomputes nothing).
+ *
+ * <p>Rows run in bands on up to {@code threads} threads, as in the exact engine; parameter derivatives
+ * are summed per row and the rows added in order, so the gradient has the same bits for any thread count.
+ *
+ * <p>Owns its grids, its state store and its threads: {@link #close()} frees them. Not thread-safe.
+ */
+public final class RolloutGradient implements AutoCloseable {
+
+    /** States the forward pass may keep before it switches to checkpointing, in bytes (auto mode). */
+    public static final long STORE_ALL_BUDGET = 512L << 20;
+
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final int MIN_BAND_ROWS = 8;
+
+    /**
+     * One training example: a state, the absolute step it was taken at (seeds random sources), and the
+     * observed state T steps later; arrays in (field, y, x) C order.
+     */
+    public record Pair(double[] start, long startStep, double[] target) {
+    }
+
+    private final int fields;
+    private final int ny;
+    private final int nx;
+    private final double dt;
+    private final int steps;
+    private final int every;
+    private final StencilKernels kernels;
+    private final AdjointKernels adjoint;
+    private final Grid x;
+    private final Grid lam;
+    private final Arena arena;
+    private final MemorySegment[] checkpoints;
+    private final MemorySegment[] segment;
+    private final long stateBytes;
+    private final int[] bandStart;
+    private final ExecutorService pool;
+    private MemorySegment[] scratch;
+    private long scratchDoubles = -1;
+    private boolean closed;
+
+    /**
+     * @param steps           T, the steps of every rollout
+     * @param kernels         forward kernels (the adjoint kernels follow: SIMD with SIMD, else scalar)
+     * @param threads         threads for the row bands (fewer where a band would get under 8 rows or
+     *                        {@code minBandWork} element updates)
+     * @param checkpointEvery k, states between checkpoints, 1..T; 0 picks T when T states fit in
+     *                        {@link #STORE_ALL_BUDGET}, else ceil(sqrt(T))
+     * @param minBandWork     fewest element updates per band (0: exactly {@code threads} bands, for tests)
+     * @throws IllegalArgumentException for sizes, dt, T, threads or k out of range
+     */
+    public RolloutGradient(int fields, int ny, int nx, double dx, Boundary boundary, double dt, int steps,
+                           StencilKernels kernels, int threads, int checkpointEvery, long minBandWork) {
+        if (!(dt > 0) || !Double.isFinite(dt)) {
+            throw new IllegalArgumentException("dt must be a positive finite number, got " + dt);
+        }
+        if (steps < 1 || steps > 1_000_000) {
+            throw new IllegalArgumentException("T (steps per rollout) must be in [1, 1000000], got " + steps);
+        }
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
+        }
+        if (checkpointEvery < 0 || checkpointEvery > steps) {
+            throw new IllegalArgumentException("checkpoint interval must be in [0, T=" + steps + "], got "
+                + checkpointEvery);
+        }
+        if (kernels == null) {
+            throw new IllegalArgumentException("kernels must not be null");
+        }
+        this.fields = fields;
+        this.ny = ny;
+        this.nx = nx;
+        this.dt = dt;
+        this.steps = steps;
+        this.kernels = kernels;
+        this.adjoint = Kernels.adjointFor(kernels);
+        Grid gx = new Grid(fields, ny, nx, dx, boundary);
+        Grid gl = null;
+        Arena a = null;
+        try {
+            gl = new Grid(fields, ny, nx, dx, boundary);
+            this.stateBytes = gx.planeStride() * fields * Double.BYTES;
+            int k = checkpointEvery;
+            if (k == 0) {
+                k = stateBytes * steps <= STORE_ALL_BUDGET ? steps : (int) Math.ceil(Math.sqrt(steps));
+            }
+            this.every = k;
+            int nCheckpoints = (steps + k - 1) / k;
+            a = Arena.ofShared();
+            this.checkpoints = new MemorySegment[nCheckpoints > 1 ? nCheckpoints : 0];
+            for (int i = 0; i < checkpoints.length; i++) {
+                checkpoints[i] = a.allocate(stateBytes, 64);
+            }
+            this.segment = new MemorySegment[k];
+            for (int i = 0; i < k; i++) {
+                segment[i] = a.allocate(stateBytes, 64);
+            }
+        } catch (RuntimeException | Error e) {
+            gx.close();
+            if (gl != null) {
+                gl.close();
+            }
+            if (a != null) {
+                a.close();
+            }
+            throw e;
+        }
+        this.x = gx;
+        this.lam = gl;
+        this.arena = a;
+        long work = (long) ny * nx * fields;
+        long byWork = minBandWork <= 0 ? threads : Math.max(1, work / minBandWork);
+        int bands = (int) Math.max(1, Math.min(Math.min(threads, ny / MIN_BAND_ROWS), byWork));
+        this.bandStart = new int[bands + 1];
+        for (int i = 0; i <= bands; i++) {
+            bandStart[i] = x.rowStart() + (int) ((long) ny * i / bands);
+        }
+        this.pool = bands > 1 ? Executors.newFixedThreadPool(bands - 1, r -> {
+            Thread t = new Thread(r, "lshsmile-adjoint");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /** States between checkpoints (T when every state is kept). */
+    public int checkpointEvery() {
+        return every;
+    }
+
+    /** Off-heap bytes held for states: checkpoints plus one segment, plus the two working grids. */
+    public long storeBytes() {
+        return (checkpoints.length + segment.length + 4L) * stateBytes;
+    }
+
+    /** Row bands in use (threads). */
+    public int threads() {
+        return bandStart.length - 1;
+    }
+
+    /** The adjoint kernels in use. */
+    public AdjointKernels adjointKernels() {
+        return adjoint;
+    }
+
+    /** T. */
+    public int steps() {
+        return steps;
+    }
+
+    /** The loss alone: one forward rollout per pair. */
+    public double loss(Learnable at, List<Pair> pairs) {
+        ensureOpen();
+        checkPairs(at, pairs);
+        Model model = at.model();
+        double total = 0;
+        for (Pair p : pairs) {
+            x.copyFrom(p.start());
+            for (int k = 0; k < steps; k++) {
+                forwardStep(model, p.startStep() + k);
+            }
+            total += pairLoss(p.target(), false);
+        }
+        return total;
+    }
+
+    /** Rolls {@code start} forward T steps from absolute step {@code startStep} into {@code out}. */
+    public void rollout(Learnable at, double[] start, long startStep, double[] out) {
+        ensureOpen();
+        checkLength(start, "start");
+        checkLength(out, "out");
+        x.copyFrom(start);
+        Model model = at.model();
+        for (int k = 0; k < steps; k++) {
+            forwardStep(model, startStep + k);
+        }
+        x.copyTo(out);
+    }
+
+    /**
+     * Loss and its gradient with respect to {@code at}'s parameters (written into {@code gradient}, in the
+     * order of {@link Learnable#parameterNames()}).
+     *
+     * @return the loss; NaN or infinite when a rollout blew up (the gradient is then meaningless)
+     */
+    public double lossAndGradient(Learnable at, List<Pair> pairs, double[] gradient) {
+        ensureOpen();
+        checkPairs(at, pairs);
+        int np = at.parameterNames().size();
+        if (gradient == null || gradient.length != np) {
+            throw new IllegalArgumentException("gradient array needs " + np + " entries");
+        }
+        Model model = at.model();
+        Model unclamped = at.unclamped();
+        ensureScratch(Math.max(model.scratchDoubles(x), at.adjointScratchDoubles(x)));
+        double[] rowGrad = new double[ny * np];
+        double total = 0;
+        int nCk = (steps + every - 1) / every;
+        int lastStart = (nCk - 1) * every;
+        for (Pair p : pairs) {
+            long t0 = p.startStep();
+            x.copyFrom(p.start());
+            for (int k = 0; k < steps; k++) {
+                if (checkpoints.length > 0 && k % every == 0) {
+                    save(checkpoints[k / every]);
+                }
+                if (k >= lastStart) {
+                    save(segment[k - lastStart]);
+                }
+                forwardStep(model, t0 + k);
+            }
+            total += pairLoss(p.target(), true);
+            for (int j = nCk - 1; j >= 0; j--) {
+                int s = j * every;
+                int e = Math.min(s + every, steps);
+                if (j != nCk - 1) {
+                    load(checkpoints[j]);
+                    save(segment[0]);
+                    for (int k = s; k < e - 1; k++) {
+                        forwardStep(model, t0 + k);
+                        save(segment[k + 1 - s]);
+                    }
+                }
+                for (int k = e - 1; k >= s; k--) {
+                    load(segment[k - s]);
+                    adjointStep(at, unclamped, t0 + k, rowGrad, np);
+                }
+            }
+        }
+        java.util.Arrays.fill(gradient, 0.0);
+        for (int r = 0; r < ny; r++) {
+            for (int i = 0; i < np; i++) {
+                gradient[i] += rowGrad[r * np + i];
+            }
+        }
+        return total;
+    }
+
+    private void forwardStep(Model model, long step) {
+        ensureScratch(model.scratchDoubles(x));
+        x.refreshHalo();
+        bands(b -> model.stepRows(kernels, x, dt, step, bandStart[b], bandStart[b + 1], scratch[b]));
+        x.swap();
+    }
+
+    private void adjointStep(Learnable at, Model unclamped, long step, double[] rowGrad, int np) {
+        if (unclamped != null) {
+            bands(b -> unclamped.stepRows(kernels, x, dt, step, bandStart[b], bandStart[b + 1], scratch[b]));
+            maskClamped();
+        }
+        int base = x.rowStart();
+        bands(b -> at.adjointRows(adjoint, x, lam.current(), lam.next(), dt, step, bandStart[b], bandStart[b + 1],
+            scratch[b], rowGrad, base));
+        lam.swap();
+        lam.refreshHalo();
+    }
+
+    /** lam := 0 where the unclamped step (in x.next()) left [0, 1], i.e. where the clamp was active. */
+    private void maskClamped() {
+        MemorySegment v = x.next();
+        MemorySegment l = lam.current();
+        for (int f = 0; f < fields; f++) {
+            for (int y = 0; y < ny; y++) {
+                long i0 = x.index(f, y, 0);
+                for (long i = i0; i < i0 + nx; i++) {
+                    double u = v.getAtIndex(D, i);
+                    if (!(u >= 0.0 && u <= 1.0)) {
+                        l.setAtIndex(D, i, 0.0);
+                    }
+                }
+            }
+        }
+        lam.refreshHalo();
+    }
+
+    /** Mean squared difference of x's current interior from target; seeds lam with its derivative when asked. */
+    private double pairLoss(double[] target, boolean seedAdjoint) {
+        MemorySegment c = x.current();
+        MemorySegment l = lam.current();
+        double n = (double) fields * ny * nx;
+        double sum = 0;
+        int k = 0;
+        for (int f = 0; f < fields; f++) {
+            for (int y = 0; y < ny; y++) {
+                long i0 = x.index(f, y, 0);
+                for (int xx = 0; xx < nx; xx++) {
+                    double d = c.getAtIndex(D, i0 + xx) - target[k++];
+                    sum += d * d;
+                    if (seedAdjoint) {
+                        l.setAtIndex(D, i0 + xx, 2.0 * d / n);
+                    }
+                }
+            }
+        }
+        if (seedAdjoint) {
+            lam.refreshHalo();
+        }
+        return sum / n;
+    }
+
+    private void save(MemorySegment dst) {
+        MemorySegment.copy(x.current(), 0, dst, 0, stateBytes);
+    }
+
+    private void load(MemorySegment src) {
+        MemorySegment.copy(src, 0, x.current(), 0, stateBytes);
+        x.refreshHalo();
+    }
+
+    private void ensureScratch(long doubles) {
+        if (doubles <= scratchDoubles) {
+            return;
+        }
+        int bands = bandStart.length - 1;
+        scratch = new MemorySegment[bands];
+        for (int b = 0; b < bands; b++) {
+            scratch[b] = arena.allocate(Math.max(1, doubles) * Double.BYTES, 64);
+        }
+        scratchDoubles = doubles;
+    }
+
+    private void bands(IntConsumer band) {
+        int n = bandStart.length - 1;
+        if (n == 1) {
+            band.accept(0);
+            return;
+        }
+        List<Future<?>> pending = new ArrayList<>(n - 1);
+        for (int b = 1; b < n; b++) {
+            int bb = b;
+            pending.add(pool.submit(() -> band.accept(bb)));
+        }
+        band.accept(0);
+        try {
+            for (Future<?> f : pending) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a step", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private void checkPairs(Learnable at, List<Pair> pairs) {
+        if (at == null || at.model().fields() != fields) {
+            throw new IllegalArgumentException("model must have " + fields + " fields");
+        }
+        if (pairs == null || pairs.isEmpty()) {
+            throw new IllegalArgumentException("need at least one pair");
+        }
+        for (Pair p : pairs) {
+            checkLength(p.start(), "pair start");
+            checkLength(p.target(), "pair target");
+        }
+    }
+
+    private void checkLength(double[] a, String what) {
+        long n = (long) fields * ny * nx;
+        if (a == null || a.length != n) {
+            throw new IllegalArgumentException(what + " needs " + n + " values (" + fields + " x " + ny + " x " + nx
+                + "), got " + (a == null ? "null" : a.length));
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("rollout gradient is closed");
+        }
+    }
+
+    /** Frees the grids, the state store and the threads. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        x.close();
+        lam.close();
+        arena.close();
+    }
+}
