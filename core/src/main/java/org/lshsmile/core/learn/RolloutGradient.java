@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.kernels.KernelSets;
+import org.lshsmile.core.lsh.LshSmileEngine;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.AdjointKernels;
 import org.lshsmile.simd.Kernels;
@@ -28,6 +30,14 @@ import org.lshsmile.simd.StencilKernels;
  *
  * <p>Rows run in bands on up to {@code threads} threads, as in the exact engine; parameter derivatives
  * are summed per row and the rows added in order, so the gradient has the same bits for any thread count.
+ *
+ * <p>With an {@link LshForward} the rollouts run on the LSH-SMILE engine instead (one thread): the states
+ * along each rollout are then LSH-SMILE's (in verified mode within r of exact per step), and the adjoint
+ * recursion applies the exact per-cell Jacobian at those states. What is approximated is exactly that: the
+ * trajectory, not the derivative formula; the bucket assignment itself is not differentiated (it is
+ * piecewise constant, its derivative zero almost everywhere), and members of a bucket get the derivative
+ * of their own update, which equals the shared one to first order in r. Every LSH state is kept (an LSH
+ * rerun from a checkpoint would find other buckets), so T states must fit in memory.
  *
  * <p>Owns its grids, its state store and its threads: {@link #close()} frees them. Not thread-safe.
  */
@@ -46,6 +56,10 @@ public final class RolloutGradient implements AutoCloseable {
     public record Pair(double[] start, long startStep, double[] target) {
     }
 
+    /** Run the forward rollouts on the LSH-SMILE engine with these settings (see {@link LshSmileEngine}). */
+    public record LshForward(LshSmileEngine.Mode mode, double r, double r0, int k, int l, long seed) {
+    }
+
     private final int fields;
     private final int ny;
     private final int nx;
@@ -62,6 +76,7 @@ public final class RolloutGradient implements AutoCloseable {
     private final long stateBytes;
     private final int[] bandStart;
     private final ExecutorService pool;
+    private final LshForward lsh;
     private MemorySegment[] scratch;
     private long scratchDoubles = -1;
     private boolean closed;
@@ -78,6 +93,16 @@ public final class RolloutGradient implements AutoCloseable {
      */
     public RolloutGradient(int fields, int ny, int nx, double dx, Boundary boundary, double dt, int steps,
                            StencilKernels kernels, int threads, int checkpointEvery, long minBandWork) {
+        this(fields, ny, nx, dx, boundary, dt, steps, kernels, threads, checkpointEvery, minBandWork, null);
+    }
+
+    /**
+     * As {@link #RolloutGradient(int, int, int, double, Boundary, double, int, StencilKernels, int, int, long)},
+     * with the forward rollouts on LSH-SMILE when {@code lsh} is not null (every state kept: k = T).
+     */
+    public RolloutGradient(int fields, int ny, int nx, double dx, Boundary boundary, double dt, int steps,
+                           StencilKernels kernels, int threads, int checkpointEvery, long minBandWork,
+                           LshForward lsh) {
         if (!(dt > 0) || !Double.isFinite(dt)) {
             throw new IllegalArgumentException("dt must be a positive finite number, got " + dt);
         }
@@ -101,13 +126,14 @@ public final class RolloutGradient implements AutoCloseable {
         this.steps = steps;
         this.kernels = kernels;
         this.adjoint = Kernels.adjointFor(kernels);
+        this.lsh = lsh;
         Grid gx = new Grid(fields, ny, nx, dx, boundary);
         Grid gl = null;
         Arena a = null;
         try {
             gl = new Grid(fields, ny, nx, dx, boundary);
             this.stateBytes = gx.planeStride() * fields * Double.BYTES;
-            int k = checkpointEvery;
+            int k = lsh != null ? steps : checkpointEvery;
             if (k == 0) {
                 k = stateBytes * steps <= STORE_ALL_BUDGET ? steps : (int) Math.ceil(Math.sqrt(steps));
             }
@@ -178,16 +204,43 @@ public final class RolloutGradient implements AutoCloseable {
     public double loss(Learnable at, List<Pair> pairs) {
         ensureOpen();
         checkPairs(at, pairs);
-        Model model = at.model();
         double total = 0;
         for (Pair p : pairs) {
-            x.copyFrom(p.start());
-            for (int k = 0; k < steps; k++) {
-                forwardStep(model, p.startStep() + k);
-            }
+            rolloutInPlace(at.model(), p.start(), p.startStep(), false);
             total += pairLoss(p.target(), false);
         }
         return total;
+    }
+
+    /** Rolls x forward T steps from {@code start}; keeps the states for the adjoint when asked. */
+    private void rolloutInPlace(Model model, double[] start, long t0, boolean keep) {
+        x.copyFrom(start);
+        int nCk = (steps + every - 1) / every;
+        int lastStart = (nCk - 1) * every;
+        LshSmileEngine engine = lsh == null ? null : new LshSmileEngine(model, x, dt, lsh.mode(), lsh.r(), lsh.r0(),
+            lsh.k(), lsh.l(), lsh.seed(), KernelSets.projections(kernels.name()));
+        try {
+            if (engine != null) {
+                engine.setStepsDone(t0);
+            }
+            for (int k = 0; k < steps; k++) {
+                if (keep && checkpoints.length > 0 && k % every == 0) {
+                    save(checkpoints[k / every]);
+                }
+                if (keep && k >= lastStart) {
+                    save(segment[k - lastStart]);
+                }
+                if (engine != null) {
+                    engine.step(1);
+                } else {
+                    forwardStep(model, t0 + k);
+                }
+            }
+        } finally {
+            if (engine != null) {
+                engine.close();
+            }
+        }
     }
 
     /** Rolls {@code start} forward T steps from absolute step {@code startStep} into {@code out}. */
@@ -195,11 +248,7 @@ public final class RolloutGradient implements AutoCloseable {
         ensureOpen();
         checkLength(start, "start");
         checkLength(out, "out");
-        x.copyFrom(start);
-        Model model = at.model();
-        for (int k = 0; k < steps; k++) {
-            forwardStep(model, startStep + k);
-        }
+        rolloutInPlace(at.model(), start, startStep, false);
         x.copyTo(out);
     }
 
@@ -222,19 +271,9 @@ public final class RolloutGradient implements AutoCloseable {
         double[] rowGrad = new double[ny * np];
         double total = 0;
         int nCk = (steps + every - 1) / every;
-        int lastStart = (nCk - 1) * every;
         for (Pair p : pairs) {
             long t0 = p.startStep();
-            x.copyFrom(p.start());
-            for (int k = 0; k < steps; k++) {
-                if (checkpoints.length > 0 && k % every == 0) {
-                    save(checkpoints[k / every]);
-                }
-                if (k >= lastStart) {
-                    save(segment[k - lastStart]);
-                }
-                forwardStep(model, t0 + k);
-            }
+            rolloutInPlace(model, p.start(), t0, true);
             total += pairLoss(p.target(), true);
             for (int j = nCk - 1; j >= 0; j--) {
                 int s = j * every;
