@@ -35,41 +35,50 @@ final class ScalarAdjointKernels implements AdjointKernels {
                 scratch.setAtIndex(D, rowStride + c, w);
             }
             int g = (r - rowGradBase) * p;
-            double dA = 0;
-            double dB = 0;
             for (int f = 0; f < q; f++) {
-                long base = f * planeStride + row;
-                double lq = ldt[f];
-                double kq = kappa[f];
-                double lk = lq * kq;
-                double dL = 0;
-                double dK = 0;
-                for (int c = colFrom; c < colTo; c++) {
-                    long i = base + c;
-                    double e = eta.getAtIndex(D, i);
-                    double lapE = (((eta.getAtIndex(D, i - 1) + eta.getAtIndex(D, i + 1))
-                        + (eta.getAtIndex(D, i - rowStride) + eta.getAtIndex(D, i + rowStride))) - 4.0 * e) * invDx2;
-                    double l = lam.getAtIndex(D, i);
-                    double lapL = (((lam.getAtIndex(D, i - 1) + lam.getAtIndex(D, i + 1))
-                        + (lam.getAtIndex(D, i - rowStride) + lam.getAtIndex(D, i + rowStride))) - 4.0 * l) * invDx2;
-                    double sq = e * e;
-                    double other = scratch.getAtIndex(D, c) - sq;
-                    double bulk = e * ((b * sq - a) + 2.0 * other);
-                    double dBulk = (3.0 * b * sq - a) + 2.0 * other;
-                    double cross = 4.0 * e * (scratch.getAtIndex(D, rowStride + c) - l * lq * e);
-                    out.setAtIndex(D, i, (l * (1.0 - lq * dBulk) - cross) + lk * lapL);
-                    double le = l * lq * e;
-                    dA += le;
-                    dB -= le * sq;
-                    dL -= l * (bulk - kq * lapE);
-                    dK += l * lapE;
-                }
-                rowGrad[g + 2 + f] += dL * dt;
-                rowGrad[g + 2 + q + f] += dK * lq;
+                gradGrowthPlaneRow(eta, lam, out, scratch, rowStride, f * planeStride + row, colFrom, colTo, ldt[f],
+                    kappa[f], a, b, invDx2, dt, rowGrad, g, f, q);
             }
-            rowGrad[g] += dA;
-            rowGrad[g + 1] += dB;
         }
+    }
+
+    /**
+     * Grain growth's adjoint for one plane's row, columns {@code [from, to)} ({@code base} = the plane's row
+     * offset; S and W of the row in scratch rows 0 and 1); adds this range's parameter terms into rowGrad
+     * at {@code g} (A, B, L_f, kappa_f). The SIMD kernel runs its tail columns through here.
+     */
+    static void gradGrowthPlaneRow(MemorySegment eta, MemorySegment lam, MemorySegment out, MemorySegment scratch,
+                                   long rowStride, long base, int from, int to, double lq, double kq, double a,
+                                   double b, double invDx2, double dt, double[] rowGrad, int g, int f, int q) {
+        double lk = lq * kq;
+        double dA = 0;
+        double dB = 0;
+        double dL = 0;
+        double dK = 0;
+        for (int c = from; c < to; c++) {
+            long i = base + c;
+            double e = eta.getAtIndex(D, i);
+            double lapE = (((eta.getAtIndex(D, i - 1) + eta.getAtIndex(D, i + 1))
+                + (eta.getAtIndex(D, i - rowStride) + eta.getAtIndex(D, i + rowStride))) - 4.0 * e) * invDx2;
+            double l = lam.getAtIndex(D, i);
+            double lapL = (((lam.getAtIndex(D, i - 1) + lam.getAtIndex(D, i + 1))
+                + (lam.getAtIndex(D, i - rowStride) + lam.getAtIndex(D, i + rowStride))) - 4.0 * l) * invDx2;
+            double sq = e * e;
+            double other = scratch.getAtIndex(D, c) - sq;
+            double bulk = e * ((b * sq - a) + 2.0 * other);
+            double dBulk = (3.0 * b * sq - a) + 2.0 * other;
+            double cross = 4.0 * e * (scratch.getAtIndex(D, rowStride + c) - l * lq * e);
+            out.setAtIndex(D, i, (l * (1.0 - lq * dBulk) - cross) + lk * lapL);
+            double le = l * lq * e;
+            dA += le;
+            dB -= le * sq;
+            dL -= l * (bulk - kq * lapE);
+            dK += l * lapE;
+        }
+        rowGrad[g] += dA;
+        rowGrad[g + 1] += dB;
+        rowGrad[g + 2 + f] += dL * dt;
+        rowGrad[g + 2 + q + f] += dK * lq;
     }
 
     @Override

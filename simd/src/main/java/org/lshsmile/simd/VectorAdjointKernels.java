@@ -29,11 +29,6 @@ final class VectorAdjointKernels implements AdjointKernels {
         return DoubleVector.fromMemorySegment(S, m, index << 3, LE);
     }
 
-    private static DoubleVector lap(MemorySegment m, long i, long rowStride, DoubleVector four, DoubleVector inv) {
-        return load(m, i - 1).add(load(m, i + 1)).add(load(m, i - rowStride).add(load(m, i + rowStride)))
-            .sub(four.mul(load(m, i))).mul(inv);
-    }
-
     @Override
     public void grainGrowthAdjointRows(MemorySegment eta, MemorySegment lam, MemorySegment out, MemorySegment scratch,
                                        int q, long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom,
@@ -42,13 +37,6 @@ final class VectorAdjointKernels implements AdjointKernels {
         final int colTo = colFrom + nx;
         final int bound = colFrom + S.loopBound(nx);
         final int p = AdjointKernels.grainGrowthParameters(q);
-        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
-        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
-        final DoubleVector vThree = DoubleVector.broadcast(S, 3.0);
-        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
-        final DoubleVector vA = DoubleVector.broadcast(S, a);
-        final DoubleVector vB = DoubleVector.broadcast(S, b);
-        final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
         for (int r = rowFrom; r < rowTo; r++) {
             final long row = r * rowStride;
             int c = colFrom;
@@ -78,69 +66,61 @@ final class VectorAdjointKernels implements AdjointKernels {
                 scratch.setAtIndex(ScalarKernels.D, rowStride + c, w);
             }
             final int g = (r - rowGradBase) * p;
-            DoubleVector accA = DoubleVector.zero(S);
-            DoubleVector accB = DoubleVector.zero(S);
-            double dA = 0;
-            double dB = 0;
             for (int f = 0; f < q; f++) {
-                final long base = f * planeStride + row;
-                final double lq = ldt[f];
-                final double kq = kappa[f];
-                final DoubleVector vL = DoubleVector.broadcast(S, lq);
-                final DoubleVector vK = DoubleVector.broadcast(S, kq);
-                final DoubleVector vLK = DoubleVector.broadcast(S, lq * kq);
-                DoubleVector accL = DoubleVector.zero(S);
-                DoubleVector accK = DoubleVector.zero(S);
-                c = colFrom;
-                for (; c < bound; c += LANES) {
-                    long i = base + c;
-                    DoubleVector e = load(eta, i);
-                    DoubleVector lapE = lap(eta, i, rowStride, vFour, vInv);
-                    DoubleVector l = load(lam, i);
-                    DoubleVector lapL = lap(lam, i, rowStride, vFour, vInv);
-                    DoubleVector sq = e.mul(e);
-                    DoubleVector other = load(scratch, c).sub(sq);
-                    DoubleVector bulk = e.mul(vB.mul(sq).sub(vA).add(vTwo.mul(other)));
-                    DoubleVector dBulk = vThree.mul(vB).mul(sq).sub(vA).add(vTwo.mul(other));
-                    DoubleVector cross = vFour.mul(e).mul(load(scratch, rowStride + c).sub(l.mul(vL).mul(e)));
-                    l.mul(vOne.sub(vL.mul(dBulk))).sub(cross).add(vLK.mul(lapL))
-                        .intoMemorySegment(out, i << 3, LE);
-                    DoubleVector le = l.mul(vL).mul(e);
-                    accA = accA.add(le);
-                    accB = accB.sub(le.mul(sq));
-                    accL = accL.sub(l.mul(bulk.sub(vK.mul(lapE))));
-                    accK = accK.add(l.mul(lapE));
-                }
-                double dL = accL.reduceLanes(VectorOperators.ADD);
-                double dK = accK.reduceLanes(VectorOperators.ADD);
-                for (; c < colTo; c++) {
-                    long i = base + c;
-                    double e = eta.getAtIndex(ScalarKernels.D, i);
-                    double lapE = (((eta.getAtIndex(ScalarKernels.D, i - 1) + eta.getAtIndex(ScalarKernels.D, i + 1))
-                        + (eta.getAtIndex(ScalarKernels.D, i - rowStride)
-                        + eta.getAtIndex(ScalarKernels.D, i + rowStride))) - 4.0 * e) * invDx2;
-                    double l = lam.getAtIndex(ScalarKernels.D, i);
-                    double lapL = (((lam.getAtIndex(ScalarKernels.D, i - 1) + lam.getAtIndex(ScalarKernels.D, i + 1))
-                        + (lam.getAtIndex(ScalarKernels.D, i - rowStride)
-                        + lam.getAtIndex(ScalarKernels.D, i + rowStride))) - 4.0 * l) * invDx2;
-                    double sq = e * e;
-                    double other = scratch.getAtIndex(ScalarKernels.D, c) - sq;
-                    double bulk = e * ((b * sq - a) + 2.0 * other);
-                    double dBulk = (3.0 * b * sq - a) + 2.0 * other;
-                    double cross = 4.0 * e * (scratch.getAtIndex(ScalarKernels.D, rowStride + c) - l * lq * e);
-                    out.setAtIndex(ScalarKernels.D, i, (l * (1.0 - lq * dBulk) - cross) + lq * kq * lapL);
-                    double le = l * lq * e;
-                    dA += le;
-                    dB -= le * sq;
-                    dL -= l * (bulk - kq * lapE);
-                    dK += l * lapE;
-                }
-                rowGrad[g + 2 + f] += dL * dt;
-                rowGrad[g + 2 + q + f] += dK * lq;
+                planeRow(eta, lam, out, scratch, rowStride, f * planeStride + row, colFrom, bound, ldt[f], kappa[f], a,
+                    b, invDx2, dt, rowGrad, g, f, q);
+                ScalarAdjointKernels.gradGrowthPlaneRow(eta, lam, out, scratch, rowStride, f * planeStride + row, bound,
+                    colTo, ldt[f], kappa[f], a, b, invDx2, dt, rowGrad, g, f, q);
             }
-            rowGrad[g] += accA.reduceLanes(VectorOperators.ADD) + dA;
-            rowGrad[g + 1] += accB.reduceLanes(VectorOperators.ADD) + dB;
         }
+    }
+
+    /**
+     * The vector part of one plane's row, columns {@code [from, bound)}. Its own method: with the whole row
+     * loop in one method C2 hit NodeCountInliningCutoff, left vector loads out of line and boxed them (9x slower).
+     */
+    private static void planeRow(MemorySegment eta, MemorySegment lam, MemorySegment out, MemorySegment scratch,
+                                 long rowStride, long base, int from, int bound, double lq, double kq, double a,
+                                 double b, double invDx2, double dt, double[] rowGrad, int g, int f, int q) {
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
+        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
+        final DoubleVector vThree = DoubleVector.broadcast(S, 3.0);
+        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
+        final DoubleVector vA = DoubleVector.broadcast(S, a);
+        final DoubleVector vB = DoubleVector.broadcast(S, b);
+        final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
+        final DoubleVector vL = DoubleVector.broadcast(S, lq);
+        final DoubleVector vK = DoubleVector.broadcast(S, kq);
+        final DoubleVector vLK = DoubleVector.broadcast(S, lq * kq);
+        DoubleVector accA = DoubleVector.zero(S);
+        DoubleVector accB = DoubleVector.zero(S);
+        DoubleVector accL = DoubleVector.zero(S);
+        DoubleVector accK = DoubleVector.zero(S);
+        for (int c = from; c < bound; c += LANES) {
+            long i = base + c;
+            // Laplacians written out, not in a helper: a helper C2 leaves out of line boxes its vectors.
+            DoubleVector e = load(eta, i);
+            DoubleVector lapE = load(eta, i - 1).add(load(eta, i + 1))
+                .add(load(eta, i - rowStride).add(load(eta, i + rowStride))).sub(vFour.mul(e)).mul(vInv);
+            DoubleVector l = load(lam, i);
+            DoubleVector lapL = load(lam, i - 1).add(load(lam, i + 1))
+                .add(load(lam, i - rowStride).add(load(lam, i + rowStride))).sub(vFour.mul(l)).mul(vInv);
+            DoubleVector sq = e.mul(e);
+            DoubleVector other = load(scratch, c).sub(sq);
+            DoubleVector bulk = e.mul(vB.mul(sq).sub(vA).add(vTwo.mul(other)));
+            DoubleVector dBulk = vThree.mul(vB).mul(sq).sub(vA).add(vTwo.mul(other));
+            DoubleVector cross = vFour.mul(e).mul(load(scratch, rowStride + c).sub(l.mul(vL).mul(e)));
+            l.mul(vOne.sub(vL.mul(dBulk))).sub(cross).add(vLK.mul(lapL)).intoMemorySegment(out, i << 3, LE);
+            DoubleVector le = l.mul(vL).mul(e);
+            accA = accA.add(le);
+            accB = accB.sub(le.mul(sq));
+            accL = accL.sub(l.mul(bulk.sub(vK.mul(lapE))));
+            accK = accK.add(l.mul(lapE));
+        }
+        rowGrad[g] += accA.reduceLanes(VectorOperators.ADD);
+        rowGrad[g + 1] += accB.reduceLanes(VectorOperators.ADD);
+        rowGrad[g + 2 + f] += accL.reduceLanes(VectorOperators.ADD) * dt;
+        rowGrad[g + 2 + q + f] += accK.reduceLanes(VectorOperators.ADD) * lq;
     }
 
     @Override

@@ -74,6 +74,46 @@ public final class Grid implements AutoCloseable {
         this.next = arena.allocate(bytes, 64);
     }
 
+    private Grid(Grid shape, MemorySegment current, MemorySegment next) {
+        this.fields = shape.fields;
+        this.ny = shape.ny;
+        this.nx = shape.nx;
+        this.dx = shape.dx;
+        this.boundary = shape.boundary;
+        this.rowStride = shape.rowStride;
+        this.planeStride = shape.planeStride;
+        this.arena = null;
+        this.cur = current;
+        this.next = next;
+    }
+
+    /**
+     * A grid of this one's shape over two caller-owned buffers of {@link #bufferBytes()} each (e.g. slots of
+     * a state store), so a step can read one stored state and write the next in place. The view does not
+     * own the buffers: closing it frees nothing, and it must not outlive them.
+     *
+     * @throws IllegalArgumentException when a buffer is null, too small, not 8-byte aligned or the same as the other
+     */
+    public Grid view(MemorySegment current, MemorySegment next) {
+        ensureOpen();
+        long need = bufferBytes();
+        for (MemorySegment m : new MemorySegment[] {current, next}) {
+            if (m == null || m.byteSize() < need || m.address() % Double.BYTES != 0) {
+                throw new IllegalArgumentException("a view buffer needs " + need + " bytes, 8-byte aligned, got "
+                    + (m == null ? "null" : m.byteSize() + " bytes at " + m.address()));
+            }
+        }
+        if (current.address() == next.address()) {
+            throw new IllegalArgumentException("a view needs two distinct buffers");
+        }
+        return new Grid(this, current, next);
+    }
+
+    /** Bytes of one buffer (one state, halo and padding included). */
+    public long bufferBytes() {
+        return planeStride * fields * Double.BYTES;
+    }
+
     /** Bytes both buffers of a grid of this shape take (what {@link MemoryBudget} is asked for). */
     public static long bytesFor(int fields, int ny, int nx) {
         long stride = roundUp(COL_START + (long) nx + HALO, ALIGN_DOUBLES);
@@ -246,7 +286,9 @@ public final class Grid implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            arena.close();
+            if (arena != null) {
+                arena.close();
+            }
         }
     }
 }

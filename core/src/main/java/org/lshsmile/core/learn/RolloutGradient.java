@@ -77,6 +77,9 @@ public final class RolloutGradient implements AutoCloseable {
     private final int[] bandStart;
     private final ExecutorService pool;
     private final LshForward lsh;
+    /** Exact forward with every state kept: steps read slot k and write slot k + 1 in place, no copies. */
+    private final boolean direct;
+    private final Grid[] views;
     private MemorySegment[] scratch;
     private long scratchDoubles = -1;
     private boolean closed;
@@ -144,9 +147,14 @@ public final class RolloutGradient implements AutoCloseable {
             for (int i = 0; i < checkpoints.length; i++) {
                 checkpoints[i] = a.allocate(stateBytes, 64);
             }
-            this.segment = new MemorySegment[k];
-            for (int i = 0; i < k; i++) {
+            this.direct = lsh == null && k == steps;
+            this.segment = new MemorySegment[direct ? steps + 1 : k];
+            for (int i = 0; i < segment.length; i++) {
                 segment[i] = a.allocate(stateBytes, 64);
+            }
+            this.views = new Grid[direct ? steps : 0];
+            for (int i = 0; i < views.length; i++) {
+                views[i] = gx.view(segment[i], segment[i + 1]);
             }
         } catch (RuntimeException | Error e) {
             gx.close();
@@ -207,7 +215,7 @@ public final class RolloutGradient implements AutoCloseable {
         double total = 0;
         for (Pair p : pairs) {
             rolloutInPlace(at.model(), p.start(), p.startStep(), false);
-            total += pairLoss(p.target(), false);
+            total += pairLoss(x.current(), p.target(), false);
         }
         return total;
     }
@@ -233,7 +241,7 @@ public final class RolloutGradient implements AutoCloseable {
                 if (engine != null) {
                     engine.step(1);
                 } else {
-                    forwardStep(model, t0 + k);
+                    forwardStep(model, x, t0 + k, true);
                 }
             }
         } finally {
@@ -273,8 +281,20 @@ public final class RolloutGradient implements AutoCloseable {
         int nCk = (steps + every - 1) / every;
         for (Pair p : pairs) {
             long t0 = p.startStep();
+            if (direct) {
+                x.copyFrom(p.start());
+                save(segment[0]);
+                for (int k = 0; k < steps; k++) {
+                    forwardStep(model, views[k], t0 + k, false);
+                }
+                total += pairLoss(segment[steps], p.target(), true);
+                for (int k = steps - 1; k >= 0; k--) {
+                    adjointStep(at, unclamped, views[k], t0 + k, rowGrad);
+                }
+                continue;
+            }
             rolloutInPlace(model, p.start(), t0, true);
-            total += pairLoss(p.target(), true);
+            total += pairLoss(x.current(), p.target(), true);
             for (int j = nCk - 1; j >= 0; j--) {
                 int s = j * every;
                 int e = Math.min(s + every, steps);
@@ -282,13 +302,13 @@ public final class RolloutGradient implements AutoCloseable {
                     load(checkpoints[j]);
                     save(segment[0]);
                     for (int k = s; k < e - 1; k++) {
-                        forwardStep(model, t0 + k);
+                        forwardStep(model, x, t0 + k, true);
                         save(segment[k + 1 - s]);
                     }
                 }
                 for (int k = e - 1; k >= s; k--) {
                     load(segment[k - s]);
-                    adjointStep(at, unclamped, t0 + k, rowGrad, np);
+                    adjointStep(at, unclamped, x, t0 + k, rowGrad);
                 }
             }
         }
@@ -301,28 +321,31 @@ public final class RolloutGradient implements AutoCloseable {
         return total;
     }
 
-    private void forwardStep(Model model, long step) {
-        ensureScratch(model.scratchDoubles(x));
-        x.refreshHalo();
-        bands(b -> model.stepRows(kernels, x, dt, step, bandStart[b], bandStart[b + 1], scratch[b]));
-        x.swap();
+    /** One step of {@code g} (its halo refreshed first, so a stored state keeps a fresh halo for the adjoint). */
+    private void forwardStep(Model model, Grid g, long step, boolean swap) {
+        ensureScratch(model.scratchDoubles(g));
+        g.refreshHalo();
+        bands(b -> model.stepRows(kernels, g, dt, step, bandStart[b], bandStart[b + 1], scratch[b]));
+        if (swap) {
+            g.swap();
+        }
     }
 
-    private void adjointStep(Learnable at, Model unclamped, long step, double[] rowGrad, int np) {
+    /** The adjoint of the step from {@code state.current()} (halo fresh); may overwrite {@code state.next()}. */
+    private void adjointStep(Learnable at, Model unclamped, Grid state, long step, double[] rowGrad) {
         if (unclamped != null) {
-            bands(b -> unclamped.stepRows(kernels, x, dt, step, bandStart[b], bandStart[b + 1], scratch[b]));
-            maskClamped();
+            bands(b -> unclamped.stepRows(kernels, state, dt, step, bandStart[b], bandStart[b + 1], scratch[b]));
+            maskClamped(state.next());
         }
         int base = x.rowStart();
-        bands(b -> at.adjointRows(adjoint, x, lam.current(), lam.next(), dt, step, bandStart[b], bandStart[b + 1],
-            scratch[b], rowGrad, base));
+        bands(b -> at.adjointRows(adjoint, state, lam.current(), lam.next(), dt, step, bandStart[b],
+            bandStart[b + 1], scratch[b], rowGrad, base));
         lam.swap();
         lam.refreshHalo();
     }
 
-    /** lam := 0 where the unclamped step (in x.next()) left [0, 1], i.e. where the clamp was active. */
-    private void maskClamped() {
-        MemorySegment v = x.next();
+    /** lam := 0 where the unclamped step {@code v} left [0, 1], i.e. where the clamp was active. */
+    private void maskClamped(MemorySegment v) {
         MemorySegment l = lam.current();
         for (int f = 0; f < fields; f++) {
             for (int y = 0; y < ny; y++) {
@@ -338,9 +361,8 @@ public final class RolloutGradient implements AutoCloseable {
         lam.refreshHalo();
     }
 
-    /** Mean squared difference of x's current interior from target; seeds lam with its derivative when asked. */
-    private double pairLoss(double[] target, boolean seedAdjoint) {
-        MemorySegment c = x.current();
+    /** Mean squared difference of a state's interior from target; seeds lam with its derivative when asked. */
+    private double pairLoss(MemorySegment c, double[] target, boolean seedAdjoint) {
         MemorySegment l = lam.current();
         double n = (double) fields * ny * nx;
         double sum = 0;
@@ -451,6 +473,9 @@ public final class RolloutGradient implements AutoCloseable {
         closed = true;
         if (pool != null) {
             pool.shutdownNow();
+        }
+        for (Grid v : views) {
+            v.close();
         }
         x.close();
         lam.close();

@@ -120,4 +120,28 @@ class GridTest {
         assertEquals(Boundary.NOFLUX, Boundary.parse("no-flux"));
         assertThrows(IllegalArgumentException.class, () -> Boundary.parse("torus"));
     }
+
+    @Test
+    void viewWorksOnCallerBuffersAndClosingItFreesNothing() {
+        try (Grid g = new Grid(2, 9, 11, 1.0, Boundary.PERIODIC);
+             java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment s0 = a.allocate(g.bufferBytes(), 64);
+            MemorySegment s1 = a.allocate(g.bufferBytes(), 64);
+            double[] v = new double[2 * 9 * 11];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = i * 0.5;
+            }
+            Grid view = g.view(s0, s1);
+            view.copyFrom(v);
+            assertEquals(s0.getAtIndex(ValueLayout.JAVA_DOUBLE, g.index(1, 2, 3)), v[9 * 11 + 2 * 11 + 3]);
+            view.swap();
+            assertEquals(s1.address(), view.current().address());
+            view.close();
+            assertTrue(view.isClosed());
+            assertEquals(v[5], s0.getAtIndex(ValueLayout.JAVA_DOUBLE, g.index(0, 0, 5)), "buffers stay usable");
+            assertThrows(IllegalArgumentException.class, () -> g.view(a.allocate(8), s1));
+            assertThrows(IllegalArgumentException.class, () -> g.view(s0, s0));
+            assertThrows(IllegalArgumentException.class, () -> g.view(null, s1));
+        }
+    }
 }
