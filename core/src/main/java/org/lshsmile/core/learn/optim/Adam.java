@@ -11,17 +11,13 @@ package org.lshsmile.core.learn.optim;
  * elementwise. One objective evaluation per step, at the current {@code theta}; the step's
  * {@code acceptedLoss} is therefore unknown ({@code NaN}).
  */
-public final class Adam implements Optimizer {
+public final class Adam extends FirstOrder {
 
-    private final double lr;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final Schedule schedule;
     private double[] m;
     private double[] v;
-    private double[] gradient;
-    private int iteration;
 
     /**
      * Adam with the usual constants ({@code beta1 = 0.9}, {@code beta2 = 0.999}, {@code eps = 1e-8}) at a
@@ -44,61 +40,40 @@ public final class Adam implements Optimizer {
      * @throws IllegalArgumentException naming the bad value and a fix
      */
     public Adam(double lr, double beta1, double beta2, double epsilon, Schedule schedule) {
-        this.lr = Checks.learningRate(lr);
+        super(lr, schedule);
         this.beta1 = Checks.beta("beta1", beta1, "0.9");
         this.beta2 = Checks.beta("beta2", beta2, "0.999");
         this.epsilon = Checks.epsilon(epsilon);
-        this.schedule = Checks.schedule(schedule, lr);
     }
 
-    /**
-     * Updates {@code theta} by one Adam step; see {@link Optimizer#step}.
-     *
-     * @return the loss and gradient norm at {@code theta} before the update, one evaluation, no accepted loss
-     */
     @Override
-    public Step step(double[] theta, Objective objective) {
-        int n = Checks.theta(theta, m == null ? -1 : m.length);
-        if (m == null) {
-            m = new double[n];
-            v = new double[n];
-            gradient = new double[n];
-        }
-        double loss = Checks.evaluateStart(objective, theta, gradient);
-        double rate = schedule.rate(lr, iteration);
+    void allocate(int n) {
+        m = new double[n];
+        v = new double[n];
+    }
+
+    @Override
+    void update(double[] theta, double[] gradient, double rate, int iteration) {
         int t = iteration + 1;
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < theta.length; i++) {
             double g = gradient[i];
             m[i] = beta1 * m[i] + (1 - beta1) * g;
             v[i] = beta2 * v[i] + (1 - beta2) * g * g;
             theta[i] -= rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
         }
-        iteration = t;
-        return new Step(loss, Checks.norm(gradient), 1);
     }
 
-    /**
-     * The rate the next step will use.
-     *
-     * @return the scheduled learning rate at the current iteration
-     */
-    public double currentRate() {
-        return schedule.rate(lr, iteration);
+    @Override
+    void clear() {
+        m = null;
+        v = null;
     }
 
     @Override
     public String name() {
         return "adam";
-    }
-
-    @Override
-    public void reset() {
-        m = null;
-        v = null;
-        gradient = null;
-        iteration = 0;
     }
 
     @Override

@@ -9,11 +9,7 @@ final class Checks {
     private Checks() {}
 
     static double learningRate(double lr) {
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("lr must be finite and > 0, got " + lr
-                + "; set a positive step size such as 1e-3");
-        }
-        return lr;
+        return positiveFinite("lr", lr, "set a positive step size such as 1e-3");
     }
 
     static double momentum(double momentum) {
@@ -40,11 +36,14 @@ final class Checks {
     }
 
     static double epsilon(double epsilon) {
-        if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be finite and > 0, got " + epsilon
-                + "; the usual value is 1e-8");
+        return positiveFinite("epsilon", epsilon, "the usual value is 1e-8");
+    }
+
+    private static double positiveFinite(String name, double value, String fix) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and > 0, got " + value + "; " + fix);
         }
-        return epsilon;
+        return value;
     }
 
     static int history(int history) {

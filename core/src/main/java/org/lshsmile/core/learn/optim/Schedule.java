@@ -1,6 +1,7 @@
 package org.lshsmile.core.learn.optim;
 
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * A learning-rate schedule for {@link Sgd} and {@link Adam}: the rate used at iteration {@code t}
@@ -97,20 +98,18 @@ public sealed interface Schedule {
     }
 
     private static double number(String text, String what, String value) {
-        try {
-            return Double.parseDouble(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("schedule '" + text + "': " + what + " '" + value
-                + "' is not a number", e);
-        }
+        return parsed(text, what, value, "a number", Double::parseDouble);
     }
 
     private static int integer(String text, String what, String value) {
+        return parsed(text, what, value, "a whole number", Integer::parseInt);
+    }
+
+    private static <T> T parsed(String text, String what, String value, String kind, Function<String, T> parser) {
         try {
-            return Integer.parseInt(value.strip());
+            return parser.apply(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("schedule '" + text + "': " + what + " '" + value
-                + "' is not a whole number", e);
+            throw new IllegalArgumentException("schedule '" + text + "': " + what + " '" + value + "' is not " + kind, e);
         }
     }
 

@@ -11,15 +11,11 @@ package org.lshsmile.core.learn.optim;
  * With {@code mu = 0} both are plain gradient descent. One objective evaluation per step, at the current
  * {@code theta}; the step's {@code acceptedLoss} is therefore unknown ({@code NaN}).
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends FirstOrder {
 
-    private final double lr;
     private final double momentum;
     private final boolean nesterov;
-    private final Schedule schedule;
     private double[] velocity;
-    private double[] gradient;
-    private int iteration;
 
     /**
      * Plain gradient descent at a constant rate.
@@ -40,56 +36,35 @@ public final class Sgd implements Optimizer {
      * @throws IllegalArgumentException naming the bad value and a fix
      */
     public Sgd(double lr, double momentum, boolean nesterov, Schedule schedule) {
-        this.lr = Checks.learningRate(lr);
+        super(lr, schedule);
         this.momentum = Checks.momentum(momentum);
         Checks.nesterov(nesterov, momentum);
         this.nesterov = nesterov;
-        this.schedule = Checks.schedule(schedule, lr);
     }
 
-    /**
-     * Updates {@code theta} by one momentum step; see {@link Optimizer#step}.
-     *
-     * @return the loss and gradient norm at {@code theta} before the update, one evaluation, no accepted loss
-     */
     @Override
-    public Step step(double[] theta, Objective objective) {
-        int n = Checks.theta(theta, velocity == null ? -1 : velocity.length);
-        if (velocity == null) {
-            velocity = new double[n];
-            gradient = new double[n];
-        }
-        double loss = Checks.evaluateStart(objective, theta, gradient);
-        double rate = schedule.rate(lr, iteration);
-        for (int i = 0; i < n; i++) {
+    void allocate(int n) {
+        velocity = new double[n];
+    }
+
+    @Override
+    void update(double[] theta, double[] gradient, double rate, int iteration) {
+        for (int i = 0; i < theta.length; i++) {
             double g = gradient[i];
             double v = momentum * velocity[i] + g;
             velocity[i] = v;
             theta[i] -= rate * (nesterov ? g + momentum * v : v);
         }
-        iteration++;
-        return new Step(loss, Checks.norm(gradient), 1);
     }
 
-    /**
-     * The rate the next step will use.
-     *
-     * @return the scheduled learning rate at the current iteration
-     */
-    public double currentRate() {
-        return schedule.rate(lr, iteration);
+    @Override
+    void clear() {
+        velocity = null;
     }
 
     @Override
     public String name() {
         return "sgd";
-    }
-
-    @Override
-    public void reset() {
-        velocity = null;
-        gradient = null;
-        iteration = 0;
     }
 
     @Override

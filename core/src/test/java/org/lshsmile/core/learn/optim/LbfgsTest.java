@@ -28,28 +28,25 @@ class LbfgsTest {
     @Test
     void quadraticIn50DimensionsWithEvenlySpacedEigenvaluesWithin60Iterations() {
         // eigenvalues 1..100 evenly spaced, x* = sin(i + 1), x0 = 0 (|x*| = 5.0): within 1e-6 in 54 iterations
-        Problems.Quadratic q = new Problems.Quadratic(Problems.Quadratic.even(50, 100), sines(50));
-        double[] x = new double[50];
-        int k = Problems.iterateUntilClose(new Lbfgs(), q, x, q.xStar, 1e-6, 60);
-        assertTrue(Problems.distance(x, q.xStar) <= 1e-6, "distance " + Problems.distance(x, q.xStar) + " after " + k);
+        assertConvergesIn50Dimensions(Problems.Quadratic.even(50, 100), 60);
     }
 
     @Test
     void quadraticIn50DimensionsWithGeometricEigenvaluesWithin85Iterations() {
         // the harder spectrum (geometric 1..100, most eigenvalues small): 79 iterations to 1e-6, as SciPy's
         // L-BFGS-B with the same history; the gradient norm falls by 1e-6 after 62
-        Problems.Quadratic q = new Problems.Quadratic(Problems.Quadratic.geometric(50, 100), sines(50));
-        double[] x = new double[50];
-        int k = Problems.iterateUntilClose(new Lbfgs(), q, x, q.xStar, 1e-6, 85);
-        assertTrue(Problems.distance(x, q.xStar) <= 1e-6, "distance " + Problems.distance(x, q.xStar) + " after " + k);
+        assertConvergesIn50Dimensions(Problems.Quadratic.geometric(50, 100), 85);
     }
 
-    private static double[] sines(int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = Math.sin(i + 1);
+    private static void assertConvergesIn50Dimensions(double[] eigenvalues, int maxIterations) {
+        double[] xStar = new double[50];
+        for (int i = 0; i < xStar.length; i++) {
+            xStar[i] = Math.sin(i + 1);
         }
-        return x;
+        Problems.Quadratic q = new Problems.Quadratic(eigenvalues, xStar);
+        double[] x = new double[50];
+        int k = Problems.iterateUntilClose(new Lbfgs(), q, x, q.xStar, 1e-6, maxIterations);
+        assertTrue(Problems.distance(x, q.xStar) <= 1e-6, "distance " + Problems.distance(x, q.xStar) + " after " + k);
     }
 
     @Test
