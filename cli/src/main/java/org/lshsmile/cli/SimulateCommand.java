@@ -1,7 +1,6 @@
 package org.lshsmile.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -225,10 +224,6 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private boolean given(String option) {
-        return spec.commandLine().getParseResult().hasMatchedOption(option);
-    }
-
     private RunSpec resumed() {
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (!RESUME_OPTIONS.contains(o.longestName())) {
@@ -243,22 +238,10 @@ final class SimulateCommand implements Callable<Integer> {
         return Resume.plan(resume, steps, progress, spec.commandLine().getErr());
     }
 
-    private void requireRunOptions() {
-        List<String> missing = new ArrayList<>();
-        for (String o : List.of("--model", "--steps", "--out")) {
-            if (!given(o)) {
-                missing.add("'" + o + "=" + spec.findOption(o).paramLabel() + "'");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw CliException.usage("Missing required option" + (missing.size() == 1 ? "" : "s") + ": "
-                + String.join(", ", missing), "see 'lshsmile simulate --help', or use --resume DIR to continue a run");
-        }
-    }
-
     /** Checks every option and builds the run; nothing is written. */
     private RunSpec build() {
-        requireRunOptions();
+        Checks.required(spec, List.of("--model", "--steps", "--out"),
+            "see 'lshsmile simulate --help', or use --resume DIR to continue a run");
         String name = ModelOptions.modelName(model);
         modelOptions.checkModelOptions(name, MODEL_OPTIONS);
         ModelPreset p = modelOptions.preset(name);
