@@ -3,9 +3,12 @@ package org.lshsmile.cli;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.grid.MemoryBudget;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Argument checks shared by the commands; each failure is a {@link CliException} with exit code 2. */
 final class Checks {
@@ -14,6 +17,23 @@ final class Checks {
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private Checks() {
+    }
+
+    /**
+     * Refuses a command line without all of {@code options} (which are required only in some of the
+     * command's modes, so picocli cannot enforce them): "Missing required options: '--a=A', '--b=B'; fix".
+     */
+    static void required(CommandSpec spec, List<String> options, String fix) {
+        List<String> missing = new ArrayList<>();
+        for (String o : options) {
+            if (!spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                missing.add("'" + o + "=" + spec.findOption(o).paramLabel() + "'");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw CliException.usage("Missing required option" + (missing.size() == 1 ? "" : "s") + ": "
+                + String.join(", ", missing), fix);
+        }
     }
 
     /** {@code v} in [lo, hi], else "OPTION must be between lo and hi, got v; fix". */

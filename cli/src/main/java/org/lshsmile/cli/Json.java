@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A minimal JSON writer for run reports: maps, lists, strings, numbers, booleans and null, pretty-printed
- * with two-space indents. Non-finite doubles become {@code null} (JSON has no NaN).
+ * with two-space indents; a list of maps gets one map per line. Non-finite doubles become {@code null}
+ * (JSON has no NaN).
  */
 final class Json {
 
@@ -60,12 +61,50 @@ final class Json {
     }
 
     private static void array(StringBuilder sb, List<?> l, int indent) {
+        if (l.stream().anyMatch(x -> x instanceof Map<?, ?>)) {
+            // a list of records (a dataset's frames): one per line, each on one line
+            sb.append("[\n");
+            for (int i = 0; i < l.size(); i++) {
+                pad(sb, indent + 1);
+                inline(sb, l.get(i));
+                sb.append(i + 1 < l.size() ? ",\n" : "\n");
+            }
+            pad(sb, indent);
+            sb.append(']');
+            return;
+        }
         sb.append('[');
         for (int i = 0; i < l.size(); i++) {
             sb.append(i == 0 ? "" : ", ");
             append(sb, l.get(i), indent);
         }
         sb.append(']');
+    }
+
+    /** A value on one line: {@code {"a": 1, "b": [2, 3]}}. */
+    private static void inline(StringBuilder sb, Object v) {
+        switch (v) {
+            case Map<?, ?> m -> {
+                sb.append('{');
+                int i = 0;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    sb.append(i++ == 0 ? "" : ", ");
+                    string(sb, String.valueOf(e.getKey()));
+                    sb.append(": ");
+                    inline(sb, e.getValue());
+                }
+                sb.append('}');
+            }
+            case List<?> l -> {
+                sb.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    sb.append(i == 0 ? "" : ", ");
+                    inline(sb, l.get(i));
+                }
+                sb.append(']');
+            }
+            case null, default -> append(sb, v, 0);
+        }
     }
 
     private static void pad(StringBuilder sb, int indent) {

@@ -62,7 +62,8 @@ record ModelSwitches(boolean clamp, Nanovoid.Form form, boolean voidMask, Nanovo
         return out;
     }
 
-    private static void flatten(String prefix, Map<String, Object> m, Map<String, String> out) {
+    /** Nested entries of {@code m} into {@code out} as text, their keys joined by a dot ({@code sources.seed}). */
+    static void flatten(String prefix, Map<String, Object> m, Map<String, String> out) {
         for (Map.Entry<String, Object> e : m.entrySet()) {
             if (e.getValue() instanceof Map<?, ?> sub) {
                 Map<String, Object> typed = new LinkedHashMap<>();

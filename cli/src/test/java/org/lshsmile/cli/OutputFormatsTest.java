@@ -27,6 +27,20 @@ class OutputFormatsTest {
     }
 
     @Test
+    void jsonWritesAListOfMapsOneMapPerLine() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("file", "f0.npy");
+        a.put("step", 0L);
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("file", "f1.npy");
+        b.put("shape", new int[] {1, 2});
+        b.put("tags", List.of("x", Map.of("y", true)));
+        assertEquals("{\n  \"frames\": [\n    {\"file\": \"f0.npy\", \"step\": 0},\n"
+            + "    {\"file\": \"f1.npy\", \"shape\": [1, 2], \"tags\": [\"x\", {\"y\": true}]}\n  ]\n}\n",
+            Json.write(Map.of("frames", List.of(a, b))));
+    }
+
+    @Test
     void paletteHasAtLeastTwelveDistinctColours() {
         assertTrue(Png.PALETTE.length >= 12);
         assertEquals(Png.PALETTE.length, Arrays.stream(Png.PALETTE).distinct().count());
