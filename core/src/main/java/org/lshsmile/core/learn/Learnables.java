@@ -3,6 +3,7 @@ package org.lshsmile.core.learn;
 import org.lshsmile.core.model.CahnHilliard;
 import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
+import org.lshsmile.core.model.Nanovoid;
 
 /** Facade: the {@link Learnable} view of a model. */
 public final class Learnables {
@@ -11,7 +12,8 @@ public final class Learnables {
     }
 
     /**
-     * The learnable view of {@code model}: grain growth (A, B, L_i, kappa_i), Cahn-Hilliard (M, kappa, rho).
+     * The learnable view of {@code model}: grain growth (A, B, L_i, kappa_i), Cahn-Hilliard (M, kappa, rho),
+     * nanovoid (Ev, Ei, kT, kv, ki, ke, R_bulk, R_surf, Dv, Di, L).
      *
      * @throws IllegalArgumentException for a model without an adjoint
      */
@@ -22,8 +24,11 @@ public final class Learnables {
         if (model instanceof CahnHilliard c) {
             return new CahnHilliardLearnable(c);
         }
+        if (model instanceof Nanovoid n) {
+            return new NanovoidLearnable(n);
+        }
         throw new IllegalArgumentException("model " + (model == null ? "null" : model.name())
-            + " has no adjoint: learning supports grain-growth and cahn-hilliard");
+            + " has no adjoint: learning supports grain-growth, cahn-hilliard and nanovoid");
     }
 
     static void checkLength(double[] v, int n, String model) {
