@@ -208,6 +208,16 @@ public final class RolloutGradient implements AutoCloseable {
         return steps;
     }
 
+    /** The time step of every rollout. */
+    public double dt() {
+        return dt;
+    }
+
+    /** The grid spacing. */
+    public double dx() {
+        return x.dx();
+    }
+
     /** The loss alone: one forward rollout per pair. */
     public double loss(Learnable at, List<Pair> pairs) {
         ensureOpen();
