@@ -21,6 +21,7 @@ final class Progress implements AutoCloseable {
     private final boolean enabled;
     private final String task;
     private final long total;
+    private final String unit;
     private final long start = System.nanoTime();
     private ProgressBar bar;
 
@@ -30,9 +31,17 @@ final class Progress implements AutoCloseable {
      * @param total   the number of steps of the run
      */
     Progress(boolean enabled, String task, long total) {
+        this(enabled, task, total, " steps");
+    }
+
+    /**
+     * @param unit what is counted, with a leading blank, e.g. {@code " epochs"}
+     */
+    Progress(boolean enabled, String task, long total, String unit) {
         this.enabled = enabled;
         this.task = task;
         this.total = total;
+        this.unit = unit;
     }
 
     /** Reports that {@code done} of the total steps are done (called once per chunk). */
@@ -50,7 +59,7 @@ final class Progress implements AutoCloseable {
                 .setTaskName(task)
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" steps", 1)
+                .setUnit(unit, 1)
                 .setUpdateIntervalMillis(200)
                 .startsFrom(done, Duration.ofNanos(elapsed))
                 .setConsumer(new ConsoleProgressBarConsumer(System.err, Terminals.width() - 1))
