@@ -46,9 +46,10 @@ import picocli.CommandLine.Spec;
         "the T-step rollout from the first frame and the second frame, by gradient",
         "descent through the T steps (exact reverse-mode adjoint; checkpointed when the",
         "T states do not fit). The model, grid, dx and dt are the dataset's.",
-        "Writes into --out: params.json (start, learned and the dataset's parameter",
-        "values with relative errors, loss, timing), loss.csv (per epoch: loss,",
-        "gradient norm, evaluations, seconds, every parameter) and loss.png.",
+        "Writes into --out: params.json (per parameter: learned, true (the dataset's",
+        "value), rel_error, start, free; and the loss, stop reason and timing),",
+        "loss.csv (per epoch: the loss at the epoch's start, gradient norm,",
+        "evaluations, seconds, every parameter after it) and loss.png (log loss).",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -500,16 +501,16 @@ final class LearnCommand implements Callable<Integer> {
         double[] s = start.parameterValues();
         double[] want = truth.parameterValues();
         double[] got = r.parameters();
-        Map<String, Object> startMap = new LinkedHashMap<>();
-        Map<String, Object> learned = new LinkedHashMap<>();
-        Map<String, Object> trueMap = new LinkedHashMap<>();
-        Map<String, Object> rel = new LinkedHashMap<>();
+        Map<String, Object> params = new LinkedHashMap<>();
         List<String> fixed = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            startMap.put(names.get(i), s[i]);
-            learned.put(names.get(i), got[i]);
-            trueMap.put(names.get(i), want[i]);
-            rel.put(names.get(i), Math.abs(got[i] - want[i]) / Math.abs(want[i]));
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("learned", got[i]);
+            p.put("true", want[i]);
+            p.put("rel_error", Math.abs(got[i] - want[i]) / Math.abs(want[i]));
+            p.put("start", s[i]);
+            p.put("free", free[i]);
+            params.put(names.get(i), p);
             if (!free[i]) {
                 fixed.add(names.get(i));
             }
@@ -530,10 +531,7 @@ final class LearnCommand implements Callable<Integer> {
         m.put("final_loss", r.finalLoss());
         m.put("seconds", seconds);
         m.put("seconds_per_epoch", seconds / r.epochs().size());
-        m.put("start", startMap);
-        m.put("learned", learned);
-        m.put("true", trueMap);
-        m.put("rel_error", rel);
+        m.put("parameters", params);
         OutputDir dir = OutputDir.create(out);
         StringBuilder csv = new StringBuilder("epoch,loss,gradient_norm,evaluations,seconds");
         for (String n : names) {

@@ -43,20 +43,24 @@ class LearnCommandTest {
         return a.toArray(String[]::new);
     }
 
+    /** params.json's parameters.NAME.KEY. */
+    static double param(String json, String name, String key) {
+        return Cli.jsonNumber(Cli.jsonObject(Cli.jsonObject(json, "parameters"), name), key);
+    }
+
     @Test
     void recoversEveryParameterFromAPerturbedStartAndWritesItsFiles() throws IOException {
         Path out = tmp.resolve("learn");
         Cli.Run r = Cli.ok(learn(out, "--T", "10", "--perturb", "2", "--pairs", "6", "--epochs", "300"));
         String json = Files.readString(out.resolve("params.json"));
-        String rel = Cli.jsonObject(json, "rel_error");
-        String start = Cli.jsonObject(json, "start");
-        String truth = Cli.jsonObject(json, "true");
         double startWorst = 0;
         for (String n : NAMES) {
-            assertTrue(Cli.jsonNumber(rel, n) < 0.01, n + " within 1%: " + json);
-            startWorst = Math.max(startWorst, Math.abs(Cli.jsonNumber(start, n) / Cli.jsonNumber(truth, n) - 1));
+            assertTrue(param(json, n, "rel_error") < 0.01, n + " within 1%: " + json);
+            assertEquals(Math.abs(param(json, n, "learned") / param(json, n, "true") - 1), param(json, n, "rel_error"),
+                1e-12);
+            startWorst = Math.max(startWorst, Math.abs(param(json, n, "start") / param(json, n, "true") - 1));
         }
-        assertTrue(startWorst > 0.2, "the start was really perturbed: " + start);
+        assertTrue(startWorst > 0.2, "the start was really perturbed: " + json);
         assertEquals(6, Cli.jsonNumber(json, "pairs"));
         assertTrue(Cli.jsonNumber(json, "final_loss") < 1e-6 * Cli.jsonNumber(json, "initial_loss"), json);
         List<String> csv = Files.readAllLines(out.resolve("loss.csv"));
@@ -72,13 +76,11 @@ class LearnCommandTest {
         Cli.ok(learn(out, "--T", "5", "--pairs", "3", "--epochs", "3", "--init", "L2=4", "--init", "kappa=0.12",
             "--fix", "kappa3", "--fix", "A"));
         String json = Files.readString(out.resolve("params.json"));
-        String start = Cli.jsonObject(json, "start");
-        String learned = Cli.jsonObject(json, "learned");
-        assertEquals(4.0, Cli.jsonNumber(start, "L_2"));
-        assertEquals(0.12, Cli.jsonNumber(start, "kappa_1"));
-        assertEquals(0.12, Cli.jsonNumber(learned, "kappa_3"), 0.0, "fixed");
-        assertEquals(1.0, Cli.jsonNumber(learned, "A"), 0.0, "fixed");
-        assertTrue(Cli.jsonNumber(learned, "L_2") != 4.0, "L_2 learns");
+        assertEquals(4.0, param(json, "L_2", "start"));
+        assertEquals(0.12, param(json, "kappa_1", "start"));
+        assertEquals(0.12, param(json, "kappa_3", "learned"), 0.0, "fixed");
+        assertEquals(1.0, param(json, "A", "learned"), 0.0, "fixed");
+        assertTrue(param(json, "L_2", "learned") != 4.0, "L_2 learns");
         assertTrue(json.contains("\"fixed\": [\"A\", \"kappa_3\"]"), json);
     }
 
