@@ -13,7 +13,8 @@ public final class Learnables {
 
     /**
      * The learnable view of {@code model}: grain growth (A, B, L_i, kappa_i), Cahn-Hilliard (M, kappa, rho),
-     * nanovoid (Ev, Ei, kT, kv, ki, ke, R_bulk, R_surf, Dv, Di, L).
+     * nanovoid (Ev, Ei, kT, kv, ki, ke, R_bulk, R_surf, Dv, Di, L; identifiable from pairs of states are the
+     * combinations Ev/kT, Ei/kT, kv/kT, ke/kT, L kT, R_bulk, Dv, Di: core/LEARNING-nanovoid.md).
      *
      * @throws IllegalArgumentException for a model without an adjoint
      */

@@ -18,6 +18,11 @@ import org.lshsmile.simd.StencilKernels;
  * R_bulk and R_surf are learnable too: like the others they enter the deterministic update (the
  * recombination {@code (R_bulk + R_surf eta^2) c_v c_i}), so their derivatives are exact and cheap; only
  * the random sources (p_casc, B, v_g, noise) stay out, as constants of the step.
+ *
+ * <p>Identifiable from pairs of states: Ev/kT, Ei/kT, kv/kT, ke/kT, L kT, R_bulk, Dv and Di. Scaling Ev, Ei,
+ * kT, kv, ki, ke by s and L by 1/s leaves every term but f_v unchanged, and f_v acts only at void surfaces,
+ * so fix kT (the energy unit); ki and R_surf barely act on the group's states (R_surf shows only where a
+ * void holds interstitials). Numbers and reasons: {@code core/LEARNING-nanovoid.md}.
  */
 final class NanovoidLearnable implements Learnable {
 
