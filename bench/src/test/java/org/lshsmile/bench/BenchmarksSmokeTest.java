@@ -179,4 +179,30 @@ class BenchmarksSmokeTest {
     void unknownInputIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> SubnormalBenchmark.fillValue("huge"));
     }
+
+    @ParameterizedTest
+    @CsvSource({"exact, rollout", "exact, gradient", "lsh, gradient"})
+    void gradientBenchmarkRunsAndChecksItself(String engine, String kind) {
+        assumeTrue(org.lshsmile.simd.Kernels.simd().isPresent(), "the benchmark runs the SIMD kernels");
+        GradientBenchmark b = new GradientBenchmark();
+        b.config = "32:5:1";
+        b.engine = engine;
+        b.kind = kind;
+        b.setup(); // the self-check: finite non-zero gradient, positive loss, SIMD = scalar for exact
+        try {
+            double first = b.run();
+            assertTrue(first > 0 && Double.isFinite(first), "loss " + first);
+            assertEquals(first, b.run(), 0.0, "the same call gives the same loss");
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void gradientConfigsParse() throws NoSuchFieldException {
+        for (String c : GradientBenchmark.class.getField("config").getAnnotation(Param.class).value()) {
+            assertEquals(3, GradientBenchmark.parse(c).length, c);
+        }
+        assertThrows(IllegalArgumentException.class, () -> GradientBenchmark.parse("128:10"));
+    }
 }

@@ -479,7 +479,7 @@ final class LearnCommand implements Callable<Integer> {
             throw CliException.usage(pairs.size() + " pairs need " + frames.size() + " frames in memory ("
                 + org.lshsmile.core.grid.MemoryBudget.human(bytes) + "), more than " + (int) (HEAP_SHARE * 100)
                 + "% of the Java heap (" + org.lshsmile.core.grid.MemoryBudget.human(Runtime.getRuntime().maxMemory())
-                + ")", "use --pairs N with fewer pairs, or a larger heap (JAVA_OPTS=-Xmx...)");
+                + ")", "use --pairs N with fewer pairs, or a larger heap (LSHSMILE_JAVA_OPTS=-Xmx16g)");
         }
     }
 

@@ -71,6 +71,21 @@ class LearnCommandTest {
     }
 
     @Test
+    void recoversTheIdentifiableNanovoidParametersWithinFivePercent() throws IOException {
+        Path nv = tmp.resolve("nv");
+        Cli.ok("dataset", "--model", "nanovoid", "--ic", "v2", "--size", "32", "--frames", "5", "--every", "10",
+            "--out", nv.toString());
+        Path out = tmp.resolve("nv-learn");
+        Cli.ok("learn", "--data", nv.toString(), "--out", out.toString(), "--T", "10", "--perturb", "1.5", "--fix",
+            "kT", "--fix", "ki", "--fix", "R_surf", "--epochs", "300");
+        String json = Files.readString(out.resolve("params.json"));
+        for (String n : new String[] {"Ev", "Ei", "kv", "ke", "R_bulk", "Dv", "Di", "L"}) {
+            assertTrue(param(json, n, "rel_error") < 0.05, n + " within 5%: " + json);
+        }
+        assertTrue(json.contains("\"fixed\": [\"kT\", \"ki\", \"R_surf\"]"), json);
+    }
+
+    @Test
     void fixedParametersKeepTheirStartAndShortNamesWork() throws IOException {
         Path out = tmp.resolve("fix");
         Cli.ok(learn(out, "--T", "5", "--pairs", "3", "--epochs", "3", "--init", "L2=4", "--init", "kappa=0.12",
