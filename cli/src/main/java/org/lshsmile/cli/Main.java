@@ -59,6 +59,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("simulate", new SimulateCommand(progress));
         cl.addSubcommand("dataset", new DatasetCommand(progress));
         cl.addSubcommand("learn", new LearnCommand(progress));
+        cl.addSubcommand("bench", new BenchCommand(progress));
         cl.addSubcommand("validate", new ValidateCommand());
         cl.addSubcommand("lsh-params", new LshParamsCommand());
         cl.setOut(out);

@@ -1,0 +1,228 @@
+package org.lshsmile.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.lshsmile.bench.BenchSuite;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lshsmile bench}: runs {@link BenchSuite} and writes report.md, results.json and a chart into
+ * --out.
+ */
+@Command(name = "bench", sortOptions = false, showDefaultValues = false,
+    header = "Measure the kernels and engines on this machine and write a report.",
+    description = {
+        "Runs, on this machine: a memory-bandwidth probe (copy, 1 and 2 threads); the",
+        "dense exact step of every model (grain growth Q = 8, Cahn-Hilliard, nanovoid",
+        "in both forms) with every kernel set (scalar, simd, native when loaded) on 1",
+        "and 2 threads, at 128^2 and 512^2 (and 2048^2 without --quick); and whole",
+        "grain-growth runs of every engine (exact, active, LSH verified and paper) with",
+        "their error against exact. Each figure is the median of repeated samples with",
+        "min and max; kernel sets are sampled in turn (A B C A B C), so their ratios see",
+        "the same load. Writes into --out: report.md, results.json, dense.png.",
+        ""},
+    footer = {"", "Example:", "  lshsmile bench --quick --out bench-report"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final boolean progress;
+
+    @Option(names = "--quick", order = 10, description = "The small version: sizes 128^2 and 512^2, 5 samples,"
+        + " 30-step engine runs (about 2-3 minutes on 2 cores). Default: the full run (up to ~30 minutes).")
+    private boolean quick;
+
+    @Option(names = "--out", order = 20, paramLabel = "DIR", defaultValue = "lshsmile-bench",
+        description = "Output directory: created if missing; must be empty unless --force. Default: ${DEFAULT-VALUE}.")
+    private Path out;
+
+    @Option(names = "--force", order = 30, description = "Write into a non-empty --out, replacing report.md,"
+        + " results.json and dense.png.")
+    private boolean force;
+
+    @Option(names = "--debug", order = 40, description = "Show stack traces with errors.")
+    private boolean debug;
+
+    @Mixin
+    private HelpOptions help;
+
+    /** Settings for tests (a tiny suite); null for --quick or the full run. */
+    private final BenchSuite.Settings override;
+
+    BenchCommand(boolean progress) {
+        this(progress, null);
+    }
+
+    BenchCommand(boolean progress, BenchSuite.Settings override) {
+        this.progress = progress;
+        this.override = override;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        OutputDir.check(out, force, "--out");
+        BenchSuite.Settings settings = override != null ? override : BenchSuite.Settings.of(quick);
+        err.println("[INFO] bench: " + (quick ? "quick" : "full") + " run; progress below, the report at the end in "
+            + out);
+        err.flush();
+        PrintStream log = new PrintStream(OutputStream.nullOutputStream());
+        BenchSuite.Results r;
+        try (Progress bar = new Progress(progress, "bench", 1000, " permille")) {
+            r = BenchSuite.run(settings, (what, fraction) -> {
+                bar.update(Math.round(fraction * 1000));
+                if (!progress) {
+                    err.printf(Locale.ROOT, "[INFO] %3.0f%% %s%n", fraction * 100, what);
+                    err.flush();
+                }
+            }, log);
+        }
+        OutputDir dir = OutputDir.create(out);
+        String report = report(r);
+        dir.write("report.md", o -> o.write(report.getBytes(StandardCharsets.UTF_8)));
+        dir.write("results.json", o -> o.write(Json.write(json(r)).getBytes(StandardCharsets.UTF_8)));
+        dir.write("dense.png", o -> Png.write(BenchChart.dense(r.dense()), o));
+        spec.commandLine().getOut().printf(Locale.ROOT, "bench: %.0f s; wrote report.md, results.json, dense.png into"
+            + " %s%n", r.seconds(), out);
+        return 0;
+    }
+
+    /** The report: machine, bandwidth, dense table with roofline, engines table. */
+    static String report(BenchSuite.Results r) {
+        StringBuilder sb = new StringBuilder();
+        BenchSuite.Machine m = r.machine();
+        sb.append("# lshsmile bench report\n\n");
+        sb.append(String.format(Locale.ROOT, "%s run, %s, %.0f s, lshsmile %s.%n%n", r.settings().quick() ? "Quick"
+            : "Full", Instant.now(), r.seconds(), VersionProvider.version()));
+        sb.append("## Machine\n\n");
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| CPU | ").append(m.cpu()).append(" |\n");
+        sb.append("| cores (JVM) | ").append(m.cores()).append(" |\n");
+        sb.append("| caches (cpu0) | ").append(m.caches()).append(" |\n");
+        sb.append("| JDK | ").append(m.jdk()).append(" |\n");
+        sb.append("| vector | ").append(m.vector()).append(" |\n");
+        sb.append("| native library | ").append(m.nativeLibrary()).append(" |\n");
+        sb.append("| OS | ").append(m.os()).append(" |\n\n");
+        sb.append("## Memory bandwidth (copy, read + write bytes)\n\n");
+        sb.append("| threads | buffer MiB | GB/s median | min | max |\n|---:|---:|---:|---:|---:|\n");
+        for (BenchSuite.Bandwidth b : r.bandwidth()) {
+            sb.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f |%n", b.threads(), b.bytes() >> 20,
+                b.gbPerSecond().median(), b.gbPerSecond().min(), b.gbPerSecond().max()));
+        }
+        sb.append("\n## Dense exact step\n\n");
+        sb.append("ms per step: median (min-max) of ").append(r.dense().isEmpty() ? 0
+            : r.dense().get(0).msPerStep().samples()).append(" samples. Roofline: the state read once and"
+            + " written once per step at the copy bandwidth above (a lower bound no kernel can beat).\n\n");
+        sb.append("| model | size | threads | kernels | ms per step | min-max | ns per element-step | roofline ms |"
+            + " x roofline | x simd |\n|---|---:|---:|---|---:|---|---:|---:|---:|---:|\n");
+        for (BenchSuite.Dense d : r.dense()) {
+            double simd = r.dense().stream().filter(x -> x.model().equals(d.model()) && x.size() == d.size()
+                && x.threads() == d.threads() && x.kernels().equals("simd")).mapToDouble(x -> x.msPerStep().median())
+                .findFirst().orElse(Double.NaN);
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s-%s | %.3f | %s | %.2f | %.2f |%n",
+                d.model(), d.size(), d.threads(), d.kernels(), sig(d.msPerStep().median()), sig(d.msPerStep().min()),
+                sig(d.msPerStep().max()), d.nsPerElementStep(), sig(d.rooflineMs()),
+                d.msPerStep().median() / d.rooflineMs(), d.msPerStep().median() / simd));
+        }
+        sb.append("\n## Engines (grain growth, paper preset, whole runs)\n\n");
+        sb.append("SIMD kernels; exact and active on 2 threads, LSH-SMILE on one (K = 3, L = 10, r = r0). Total"
+            + " includes setup and the LSH encoding; error is against the exact engine's state at the end.\n\n");
+        sb.append("| case | engine | steps | threads | total s | x exact | steady ms/step | buckets | max abs error |"
+            + " mean abs error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (BenchSuite.EngineRun e : r.engines()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.3f | %.2f | %s | %s | %.2e | %.2e |%n",
+                e.caseLabel(), e.engine(), e.stoppedAfter() >= 0 ? e.stoppedAfter() + " (stopped)" : e.steps(),
+                e.threads(), e.totalSeconds(), e.ratio(), sig(e.steadyMs()), e.buckets() < 0 ? "-" : e.buckets(),
+                e.maxError(), e.meanError()));
+        }
+        sb.append("\nChart: dense.png (ms per step of each kernel set at 512^2, 2 threads, log scale).\n");
+        return sb.toString();
+    }
+
+    private static String sig(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** results.json: every figure with its spread. */
+    static Map<String, Object> json(BenchSuite.Results r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lshsmile_version", VersionProvider.version());
+        m.put("quick", r.settings().quick());
+        m.put("seconds", r.seconds());
+        BenchSuite.Machine mm = r.machine();
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpu", mm.cpu());
+        machine.put("cores", mm.cores());
+        machine.put("caches", new LinkedHashMap<>(mm.caches()));
+        machine.put("jdk", mm.jdk());
+        machine.put("vector", mm.vector());
+        machine.put("native_library", mm.nativeLibrary());
+        machine.put("os", mm.os());
+        m.put("machine", machine);
+        List<Object> bw = new ArrayList<>();
+        for (BenchSuite.Bandwidth b : r.bandwidth()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("threads", b.threads());
+            x.put("bytes", b.bytes());
+            x.put("gb_per_s", figure(b.gbPerSecond()));
+            bw.add(x);
+        }
+        m.put("bandwidth", bw);
+        List<Object> dense = new ArrayList<>();
+        for (BenchSuite.Dense d : r.dense()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("model", d.model());
+            x.put("size", d.size());
+            x.put("threads", d.threads());
+            x.put("kernels", d.kernels());
+            x.put("ms_per_step", figure(d.msPerStep()));
+            x.put("ns_per_element_step", d.nsPerElementStep());
+            x.put("bytes_per_step", d.bytesPerStep());
+            x.put("roofline_ms", d.rooflineMs());
+            dense.add(x);
+        }
+        m.put("dense", dense);
+        List<Object> engines = new ArrayList<>();
+        for (BenchSuite.EngineRun e : r.engines()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("case", e.caseLabel());
+            x.put("engine", e.engine());
+            x.put("steps", e.steps());
+            x.put("threads", e.threads());
+            x.put("total_s", e.totalSeconds());
+            x.put("ratio_to_exact", e.ratio());
+            x.put("steady_ms_per_step", e.steadyMs());
+            x.put("buckets", e.buckets());
+            x.put("max_abs_error", e.maxError());
+            x.put("mean_abs_error", e.meanError());
+            x.put("stopped_after", e.stoppedAfter());
+            engines.add(x);
+        }
+        m.put("engines", engines);
+        return m;
+    }
+
+    private static Map<String, Object> figure(BenchSuite.Figure f) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("median", f.median());
+        x.put("min", f.min());
+        x.put("max", f.max());
+        x.put("samples", f.samples());
+        return x;
+    }
+}
