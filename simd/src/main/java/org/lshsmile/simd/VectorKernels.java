@@ -355,12 +355,75 @@ final class VectorKernels implements StencilKernels {
                                                      long planeStride, long rowStride, long row, int f, long mid,
                                                      long up, long down, int from, int bound, double mobility,
                                                      double[] p, boolean conservative, boolean clamp) {
+        if (conservative) {
+            nanovoidConcentrationConservative(cur, next, muRows, planeStride, rowStride, row, f, mid, up, down, from,
+                bound, mobility, p, clamp);
+        } else {
+            nanovoidConcentrationLiteral(cur, next, muRows, planeStride, rowStride, row, f, mid, up, down, from, bound,
+                mobility, p, clamp);
+        }
+    }
+
+    /**
+     * c' = c + dt (div - R) for species plane {@code f} (0 = c_v, 1 = c_i) with mu slots mid/up/down, flux form
+     * (conservative). One method per form, not a flag: with both forms through one loop, the form that ran
+     * second in a JVM stepped 4x slower (0.84 against 0.20 ms per step at 128^2, conservative after literal).
+     */
+    private static void nanovoidConcentrationConservative(MemorySegment cur, MemorySegment next, MemorySegment muRows,
+                                                          long planeStride, long rowStride, long row, int f, long mid,
+                                                          long up, long down, int from, int bound, double mobility,
+                                                          double[] p, boolean clamp) {
+        final DoubleVector vDt = DoubleVector.broadcast(S, p[Nanovoid.DT]);
+        final DoubleVector vRb = DoubleVector.broadcast(S, p[Nanovoid.R_BULK]);
+        final DoubleVector vRs = DoubleVector.broadcast(S, p[Nanovoid.R_SURF]);
+        final DoubleVector vM = DoubleVector.broadcast(S, mobility);
+        final DoubleVector vHalfInv = DoubleVector.broadcast(S, 0.5 * p[Nanovoid.INV_DX2]);
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
+        final DoubleVector vZero = DoubleVector.zero(S);
+        final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
+        final long own = f * planeStride;
+        for (int c = from; c < bound; c += LANES) {
+            long iv = row + c;
+            DoubleVector cv = load(cur, iv);
+            DoubleVector ci = load(cur, planeStride + iv);
+            DoubleVector eta = load(cur, 2 * planeStride + iv);
+            DoubleVector conc = f == 0 ? cv : ci;
+            DoubleVector mu = load(muRows, mid + c);
+            // written out, not a helper call: C2 compiled such a helper on its own and then would not
+            // inline it, so the vectors crossing the call were boxed (24 bytes per element-step)
+            long i = own + iv;
+            DoubleVector mc = vM.mul(conc);
+            DoubleVector mw = vM.mul(load(cur, i - 1));
+            DoubleVector me = vM.mul(load(cur, i + 1));
+            DoubleVector mn = vM.mul(load(cur, i - rowStride));
+            DoubleVector ms = vM.mul(load(cur, i + rowStride));
+            DoubleVector muW = load(muRows, mid + c - 1);
+            DoubleVector muE = load(muRows, mid + c + 1);
+            DoubleVector muN = load(muRows, up + c);
+            DoubleVector muS = load(muRows, down + c);
+            DoubleVector x = mc.add(me).mul(muE.sub(mu)).sub(mw.add(mc).mul(mu.sub(muW)));
+            DoubleVector y = mc.add(ms).mul(muS.sub(mu)).sub(mn.add(mc).mul(mu.sub(muN)));
+            DoubleVector div = x.add(y).mul(vHalfInv);
+            DoubleVector rec = vRb.add(vRs.mul(eta.mul(eta))).mul(cv).mul(ci);
+            DoubleVector v = conc.add(vDt.mul(div.sub(rec)));
+            v = v.blend(vZero, v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
+            if (clamp) {
+                v = v.max(vZero).min(vOne);
+            }
+            v.intoMemorySegment(next, (own + iv) << 3, LE);
+        }
+    }
+
+    /** As {@link #nanovoidConcentrationConservative}, with div = M c lap(mu) (the literal form). */
+    private static void nanovoidConcentrationLiteral(MemorySegment cur, MemorySegment next, MemorySegment muRows,
+                                                     long planeStride, long rowStride, long row, int f, long mid,
+                                                     long up, long down, int from, int bound, double mobility,
+                                                     double[] p, boolean clamp) {
         final DoubleVector vDt = DoubleVector.broadcast(S, p[Nanovoid.DT]);
         final DoubleVector vRb = DoubleVector.broadcast(S, p[Nanovoid.R_BULK]);
         final DoubleVector vRs = DoubleVector.broadcast(S, p[Nanovoid.R_SURF]);
         final DoubleVector vM = DoubleVector.broadcast(S, mobility);
         final DoubleVector vInv = DoubleVector.broadcast(S, p[Nanovoid.INV_DX2]);
-        final DoubleVector vHalfInv = DoubleVector.broadcast(S, 0.5 * p[Nanovoid.INV_DX2]);
         final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
         final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
         final DoubleVector vZero = DoubleVector.zero(S);
@@ -373,28 +436,9 @@ final class VectorKernels implements StencilKernels {
             DoubleVector eta = load(cur, 2 * planeStride + iv);
             DoubleVector conc = f == 0 ? cv : ci;
             DoubleVector mu = load(muRows, mid + c);
-            DoubleVector div;
-            if (conservative) {
-                // written out, not a helper call: C2 compiled such a helper on its own and then would not
-                // inline it, so the vectors crossing the call were boxed (24 bytes per element-step)
-                long i = own + iv;
-                DoubleVector mc = vM.mul(conc);
-                DoubleVector mw = vM.mul(load(cur, i - 1));
-                DoubleVector me = vM.mul(load(cur, i + 1));
-                DoubleVector mn = vM.mul(load(cur, i - rowStride));
-                DoubleVector ms = vM.mul(load(cur, i + rowStride));
-                DoubleVector muW = load(muRows, mid + c - 1);
-                DoubleVector muE = load(muRows, mid + c + 1);
-                DoubleVector muN = load(muRows, up + c);
-                DoubleVector muS = load(muRows, down + c);
-                DoubleVector x = mc.add(me).mul(muE.sub(mu)).sub(mw.add(mc).mul(mu.sub(muW)));
-                DoubleVector y = mc.add(ms).mul(muS.sub(mu)).sub(mn.add(mc).mul(mu.sub(muN)));
-                div = x.add(y).mul(vHalfInv);
-            } else {
-                DoubleVector lapMu = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
-                    .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(mu)).mul(vInv);
-                div = vM.mul(conc).mul(lapMu);
-            }
+            DoubleVector lapMu = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
+                .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(mu)).mul(vInv);
+            DoubleVector div = vM.mul(conc).mul(lapMu);
             DoubleVector rec = vRb.add(vRs.mul(eta.mul(eta))).mul(cv).mul(ci);
             DoubleVector v = conc.add(vDt.mul(div.sub(rec)));
             v = v.blend(vZero, v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny));
