@@ -1402,6 +1402,9 @@ public final class LshSmileEngine implements Engine {
             forest = new UnionFindDelete(n);
             rec.close();
             rec = newRecords(tables.length);
+            for (LongIntTable t : tables) {
+                t.clear(); // their buckets were the old records': stale keys would point past the new ones
+            }
             encode();
         }
     }
