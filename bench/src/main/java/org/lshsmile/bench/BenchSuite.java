@@ -48,9 +48,10 @@ public final class BenchSuite {
      * @param engineMaxSeconds a run of one engine stops after this long (0: no limit)
      * @param bandwidthBytes   buffer size of the bandwidth probe
      * @param sampleWork       element-steps per dense sample (steps = this / (fields x cells), 2..2000)
+     * @param paper            fractions of the paper's Table 1 rows to run (null: skip the table)
      */
     public record Settings(boolean quick, int samples, int[] denseSizes, int[] engineSizes, int engineSteps,
-                           double engineMaxSeconds, long bandwidthBytes, long sampleWork) {
+                           double engineMaxSeconds, long bandwidthBytes, long sampleWork, PaperFractions paper) {
 
         /** Checks the values. */
         public Settings {
@@ -64,10 +65,38 @@ public final class BenchSuite {
         /** The quick run (128^2 and 512^2, 5 samples, 30-step engine runs at 128^2) or the full run. */
         public static Settings of(boolean quick) {
             return quick ? new Settings(true, 5, new int[] {128, 512}, new int[] {128},
-                EngineMacroBenchmark.QUICK_STEPS, 20, 64L << 20, 40_000_000L)
+                EngineMacroBenchmark.QUICK_STEPS, 20, 64L << 20, 40_000_000L, new PaperFractions(0.01, 0.0005, 0.002,
+                    0.0003))
                 : new Settings(false, 9, new int[] {128, 512, 2048}, new int[] {128, 512},
-                    EngineMacroBenchmark.DEFAULT_STEPS, 60, 256L << 20, 40_000_000L);
+                    EngineMacroBenchmark.DEFAULT_STEPS, 60, 256L << 20, 40_000_000L, new PaperFractions(1, 0.01, 1,
+                        0.002));
         }
+    }
+
+    /**
+     * Fractions of the 17,000 rollouts (or pair gradients) of each Table 1 row that run; the time is
+     * projected linearly to the whole row.
+     *
+     * @param dense     exact and active simulation rows
+     * @param lsh       LSH-SMILE simulation rows
+     * @param learn     exact-forward learning rows
+     * @param lshLearn  LSH-forward learning rows
+     */
+    public record PaperFractions(double dense, double lsh, double learn, double lshLearn) {
+    }
+
+    /**
+     * One row of the paper's Table 1 as {@link PaperTable} measured it in its own JVM.
+     *
+     * @param row        gg-sim, nn-sim, gg-learn-30 or gg-learn-10
+     * @param fraction   of the row's 17,000 units that ran
+     * @param measuredS  time of the units that ran
+     * @param projectedS measuredS scaled to the whole row
+     * @param peakRssMb  the JVM's peak resident memory (all 1700 frames are held in every case)
+     * @param error      why the row failed, or null
+     */
+    public record PaperRow(String row, String engine, double fraction, int units, double measuredS,
+                           double projectedS, double peakRssMb, String error) {
     }
 
     /** Median and spread of a figure's samples. */
@@ -122,7 +151,7 @@ public final class BenchSuite {
 
     /** Everything one run measured. */
     public record Results(Settings settings, Machine machine, List<Bandwidth> bandwidth, List<Dense> dense,
-                          List<EngineRun> engines, double seconds) {
+                          List<EngineRun> engines, List<PaperRow> paper, double seconds) {
     }
 
     /** Receives one line of progress per finished figure. */
@@ -157,8 +186,76 @@ public final class BenchSuite {
             runs.add(new EngineRun(r.c().label(), r.engine().name(), r.steps(), r.threads(), r.totalSeconds(),
                 r.steadyMs(), r.ratio(), r.buckets(), r.maxError(), r.meanError(), r.skippedAfter()));
         }
-        progress.update("engines", 1.0);
-        return new Results(s, m, bw, dense, runs, (System.nanoTime() - t0) * 1e-9);
+        progress.update("engines", 0.8);
+        List<PaperRow> paper = s.paper() == null ? List.of() : paper(s.paper(), progress);
+        progress.update("done", 1.0);
+        return new Results(s, m, bw, dense, runs, paper, (System.nanoTime() - t0) * 1e-9);
+    }
+
+    private static final String[][] PAPER_ROWS = {
+        {"gg-sim", "exact"}, {"gg-sim", "active"}, {"gg-sim", "lsh-verified"}, {"gg-sim", "lsh-paper"},
+        {"nn-sim", "exact"}, {"nn-sim", "active"}, {"nn-sim", "lsh-verified"}, {"nn-sim", "lsh-paper"},
+        {"gg-learn-30", "exact"}, {"gg-learn-30", "lsh-verified"}, {"gg-learn-10", "exact"},
+        {"gg-learn-10", "lsh-verified"}};
+
+    /** Each Table 1 row in its own JVM (this JVM's binary and class path), for its own peak memory. */
+    static List<PaperRow> paper(PaperFractions f, Progress progress) {
+        List<PaperRow> out = new ArrayList<>();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (int i = 0; i < PAPER_ROWS.length; i++) {
+            String row = PAPER_ROWS[i][0];
+            String engine = PAPER_ROWS[i][1];
+            boolean learn = row.startsWith("gg-learn");
+            boolean lsh = engine.startsWith("lsh");
+            double fraction = learn ? (lsh ? f.lshLearn() : f.learn()) : (lsh ? f.lsh() : f.dense());
+            List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED"));
+            String lib = System.getProperty("lshsmile.native.lib");
+            if (lib != null) {
+                cmd.add("-Dlshsmile.native.lib=" + lib);
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PaperTable.class.getName(), row, engine,
+                Double.toString(fraction)));
+            out.add(runRow(cmd, row, engine, fraction));
+            progress.update("Table 1: " + row + " " + engine, 0.8 + 0.2 * (i + 1) / PAPER_ROWS.length);
+        }
+        return out;
+    }
+
+    /** Runs one row's command and reads its JSON line; a failure becomes the row's error. */
+    static PaperRow runRow(List<String> cmd, String row, String engine, double fraction) {
+        try {
+            // stderr merged into stdout: one pipe to drain, the JSON line is told apart by its brace
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String outText = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return new PaperRow(row, engine, fraction, 0, Double.NaN, Double.NaN, Double.NaN, "timed out");
+            }
+            String line = outText.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+            if (p.exitValue() != 0 || line == null) {
+                // the exception's own line says what went wrong; the stack under it does not
+                String e = outText.lines().filter(l -> l.contains("Exception") || l.contains("Error:")).findFirst()
+                    .orElse(outText.lines().filter(l -> !l.startsWith("WARNING")).reduce((a, b) -> b).orElse(""));
+                return new PaperRow(row, engine, fraction, 0, Double.NaN, Double.NaN, Double.NaN, "exit "
+                    + p.exitValue() + ": " + e);
+            }
+            return new PaperRow(row, engine, fraction, (int) number(line, "units"), number(line, "measured_s"),
+                number(line, "projected_s"), number(line, "peak_rss_mb"), null);
+        } catch (IOException e) {
+            return new PaperRow(row, engine, fraction, 0, Double.NaN, Double.NaN, Double.NaN, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PaperRow(row, engine, fraction, 0, Double.NaN, Double.NaN, Double.NaN, "interrupted");
+        }
+    }
+
+    /** A number from PaperTable's one-line JSON. */
+    static double number(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\": ([-+0-9.eE]+|NaN)")
+            .matcher(json);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** The machine, from /proc and /sys where they exist. */

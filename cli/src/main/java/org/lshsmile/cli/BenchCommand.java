@@ -150,7 +150,32 @@ final class BenchCommand implements Callable<Integer> {
                 e.threads(), e.totalSeconds(), e.ratio(), sig(e.steadyMs()), e.buckets() < 0 ? "-" : e.buckets(),
                 e.maxError(), e.meanError()));
         }
-        sb.append("\nChart: dense.png (ms per step of each kernel set at 512^2, 2 threads, log scale).\n");
+        if (!r.paper().isEmpty()) {
+            sb.append("\n## The paper's Table 1, reproduced\n\n");
+            sb.append("Each row in its own JVM (peak RSS is that JVM's, with all 1700 frames held in memory). A row is"
+                + " 17,000 units (1700 frames x 10 epochs): a 30-step rollout from a frame (Sim) or one pair's loss and"
+                + " gradient (Learn). A fraction of them runs after a few untimed warm-up units; the time is projected"
+                + " linearly. The paper's figures come from another machine (and Torch for its baseline).\n\n");
+            sb.append("| row | engine | fraction run | measured s | projected h (whole row) | peak RSS MB | paper"
+                + " (LSH-SMILE / baseline) |\n|---|---|---:|---:|---:|---:|---|\n");
+            for (BenchSuite.PaperRow p : r.paper()) {
+                String paper = switch (p.row()) {
+                    case "gg-sim" -> "3.86 h, 870 MB / 16.84 h, 1135 MB";
+                    case "nn-sim" -> "2.13 h, 2735 MB / 53.13 h, 3294 MB";
+                    case "gg-learn-30" -> "4.5 h, 889 MB (T = 30)";
+                    default -> "17.29 h, 1212 MB (baseline, T = 10)";
+                };
+                if (p.error() != null) {
+                    sb.append("| ").append(p.row()).append(" | ").append(p.engine()).append(" | failed: ")
+                        .append(p.error().replace('|', '/')).append(" | | | | ").append(paper).append(" |\n");
+                    continue;
+                }
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s (%d units) | %.3f | %.4f | %.0f | %s |%n",
+                    p.row(), p.engine(), sig(p.fraction()), p.units(), p.measuredS(), p.projectedS() / 3600,
+                    p.peakRssMb(), paper));
+            }
+        }
+        sb.append("\nChart: dense.png (ms per step of each kernel set at the largest size, 2 threads, log scale).\n");
         return sb.toString();
     }
 
@@ -214,6 +239,20 @@ final class BenchCommand implements Callable<Integer> {
             engines.add(x);
         }
         m.put("engines", engines);
+        List<Object> paper = new ArrayList<>();
+        for (BenchSuite.PaperRow p : r.paper()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("row", p.row());
+            x.put("engine", p.engine());
+            x.put("fraction", p.fraction());
+            x.put("units", p.units());
+            x.put("measured_s", p.measuredS());
+            x.put("projected_s", p.projectedS());
+            x.put("peak_rss_mb", p.peakRssMb());
+            x.put("error", p.error());
+            paper.add(x);
+        }
+        m.put("paper_table1", paper);
         return m;
     }
 

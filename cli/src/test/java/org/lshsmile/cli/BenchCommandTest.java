@@ -28,7 +28,7 @@ class BenchCommandTest {
     @Test
     void tinySuiteWritesAReportWithEveryCaseAndConsistentFigures() throws IOException {
         BenchSuite.Settings tiny = new BenchSuite.Settings(true, 2, new int[] {32}, new int[] {32}, 5, 0, 1 << 20,
-            1_000_000L);
+            1_000_000L, null);
         Path out = tmp.resolve("b");
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
