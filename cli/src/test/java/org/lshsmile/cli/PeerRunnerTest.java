@@ -44,13 +44,13 @@ class PeerRunnerTest {
     private static final double KAPPA = 0.12;
     private static final double A = 1.0;
     private static final double B = 1.1;
-    /** float64 peers vs the scalar kernels: the brief's bound (the measured gap is ~1e-15). */
+    /** float64 peers vs the scalar kernels (measured: 0 for NumPy, same operation order; 2.2e-16 for torch). */
     private static final double FLOAT64_BOUND = 1e-12;
     /**
-     * Torch float32 vs the float64 engine after 50 steps: ~6e-7 measured (rounding of order 1e-7 per
-     * step on values of order 1, partly damped by the Allen-Cahn relaxation); 1e-5 leaves 15x headroom.
+     * Torch float32 vs the float64 engine after 50 steps: 8.8e-8 measured (float32 rounds at 6e-8 relative
+     * on values of order 1, and the Allen-Cahn relaxation damps what accumulates); 1e-6 leaves 11x.
      */
-    private static final double FLOAT32_BOUND = 1e-5;
+    private static final double FLOAT32_BOUND = 1e-6;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private static PeerRunner runner;
@@ -120,7 +120,7 @@ class PeerRunnerTest {
         double[] start = voronoi();
         double[] ours = exact(start, KAPPA);
         assertTrue(maxAbs(ours, start) > 0.1, "the interfaces must move for the comparison to mean anything");
-        assertTrue(maxAbs(ours, exact(start, KAPPA * 1.01)) > 1e-6, "kappa 1% off must show far above 1e-12");
+        assertTrue(maxAbs(ours, exact(start, KAPPA * 1.01)) > 1e-4, "kappa 1% off must show far above the bounds");
 
         Result np = run(Peer.NUMPY, "float64", 1, init);
         Result t1 = run(Peer.TORCH, "float64", 1, init);
