@@ -51,6 +51,12 @@ final class BenchCommand implements Callable<Integer> {
         description = "Output directory: created if missing; must be empty unless --force. Default: ${DEFAULT-VALUE}.")
     private Path out;
 
+    @Option(names = "--peers", order = 25, description = "Also run the paper's PyTorch baseline and a NumPy version"
+        + " (bench/peers/, Debian's python3-torch and python3-numpy) against our exact engine on the same grain-growth"
+        + " states, in rounds, and check that their states agree with ours. Without Python or torch the report says"
+        + " so and the rest runs.")
+    private boolean peers;
+
     @Option(names = "--force", order = 30, description = "Write into a non-empty --out, replacing report.md,"
         + " results.json and dense.png.")
     private boolean force;
@@ -93,9 +99,23 @@ final class BenchCommand implements Callable<Integer> {
             }, log);
         }
         OutputDir dir = OutputDir.create(out);
-        String report = report(r);
+        PeersBench.Section peerSection = null;
+        if (peers) {
+            err.println("[INFO] bench: peers (PyTorch, NumPy) against lshsmile");
+            err.flush();
+            try {
+                peerSection = PeersBench.run(PeersBench.cases(settings.quick()), 3, dir.path());
+            } catch (java.io.IOException e) {
+                throw new CliException(CliException.FAILURE, "peers: " + OutputDir.reason(e), "check --out", e);
+            }
+        }
+        String report = report(r) + (peerSection == null ? "" : peersReport(peerSection));
+        Map<String, Object> results = json(r);
+        if (peerSection != null) {
+            results.put("peers", peersJson(peerSection));
+        }
         dir.write("report.md", o -> o.write(report.getBytes(StandardCharsets.UTF_8)));
-        dir.write("results.json", o -> o.write(Json.write(json(r)).getBytes(StandardCharsets.UTF_8)));
+        dir.write("results.json", o -> o.write(Json.write(results).getBytes(StandardCharsets.UTF_8)));
         dir.write("dense.png", o -> Png.write(BenchChart.dense(r.dense()), o));
         spec.commandLine().getOut().printf(Locale.ROOT, "bench: %.0f s; wrote report.md, results.json, dense.png into"
             + " %s%n", r.seconds(), out);
@@ -177,6 +197,59 @@ final class BenchCommand implements Callable<Integer> {
         }
         sb.append("\nChart: dense.png (ms per step of each kernel set at the largest size, 2 threads, log scale).\n");
         return sb.toString();
+    }
+
+    /** The peers section of the report. */
+    static String peersReport(PeersBench.Section p) {
+        StringBuilder sb = new StringBuilder("\n## Peers: the paper's PyTorch baseline and NumPy, same states\n\n");
+        sb.append("Found: ").append(p.detection()).append(".\n\n");
+        if (p.rows().isEmpty()) {
+            sb.append("No peer could run. Install them with `").append(p.install()).append("` (Debian).\n");
+            return sb.toString();
+        }
+        sb.append("Grain growth, default preset (dx = 0.5, dt = 0.05), periodic Voronoi state; rounds of ours then every"
+            + " peer; median ms per step over the rounds (stepping only: each peer times its steps after one untimed"
+            + " warm-up step). max |diff| is the largest difference of the peer's final state from ours (float64"
+            + " peers must agree to 1e-12).\n\n");
+        sb.append("| case | who | dtype | threads | steps | ms per step (median) | x lshsmile (same threads) |"
+            + " max abs diff from lshsmile |\n|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (PeersBench.Row r : p.rows()) {
+            double ours = p.rows().stream().filter(x -> x.caseLabel().equals(r.caseLabel())
+                && x.who().startsWith("lshsmile") && x.threads() == r.threads()).mapToDouble(PeersBench.Row::medianMs)
+                .findFirst().orElse(Double.NaN);
+            if (r.error() != null) {
+                sb.append("| ").append(r.caseLabel()).append(" | ").append(r.who()).append(" | ").append(r.dtype())
+                    .append(" | ").append(r.threads()).append(" | ").append(r.steps()).append(" | failed: ")
+                    .append(r.error().replace('|', '/')).append(" | | |\n");
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %s | %.2f | %s |%n", r.caseLabel(),
+                r.who(), r.dtype(), r.threads(), r.steps(), sig(r.medianMs()), r.medianMs() / ours,
+                r.who().startsWith("lshsmile") ? "-" : String.format(Locale.ROOT, "%.1e", r.maxAbsDiff())));
+        }
+        return sb.toString();
+    }
+
+    static List<Object> peersJson(PeersBench.Section p) {
+        List<Object> rows = new ArrayList<>();
+        for (PeersBench.Row r : p.rows()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("case", r.caseLabel());
+            x.put("who", r.who());
+            x.put("dtype", r.dtype());
+            x.put("threads", r.threads());
+            x.put("steps", r.steps());
+            List<Object> samples = new ArrayList<>();
+            for (double v : r.msPerStep()) {
+                samples.add(v);
+            }
+            x.put("ms_per_step_samples", samples);
+            x.put("ms_per_step_median", r.medianMs());
+            x.put("max_abs_diff", r.maxAbsDiff());
+            x.put("error", r.error());
+            rows.add(x);
+        }
+        return rows;
     }
 
     private static String sig(double v) {
