@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.lshsmile.bench.BenchSuite;
 
@@ -25,7 +24,7 @@ final class BenchChart {
 
     static final int WIDTH = 900;
     static final int HEIGHT = 420;
-    private static final int LEFT = 60;
+    private static final int LEFT = 80;
     private static final int BOTTOM = 70;
     private static final int TOP = 40;
     private static final Color[] COLOURS = {new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0xff7f0e)};
@@ -71,7 +70,8 @@ final class BenchChart {
             for (double dd = bottom; dd <= top; dd++) {
                 int y = TOP + plotH - (int) Math.round((dd - bottom) / (top - bottom) * plotH);
                 g.drawLine(LEFT, y, LEFT + plotW, y);
-                label(g, String.format(Locale.ROOT, "%g ms", Math.pow(10, dd)), 4, y + 4, Color.DARK_GRAY);
+                label(g, new java.math.BigDecimal(Math.pow(10, dd)).round(new java.math.MathContext(1))
+                    .stripTrailingZeros().toPlainString() + " ms", 4, y + 4, Color.DARK_GRAY);
             }
             int groupW = plotW / models.size();
             int barW = Math.max(4, (groupW - 20) / kernels.size());
