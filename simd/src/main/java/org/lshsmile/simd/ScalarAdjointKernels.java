@@ -86,24 +86,33 @@ final class ScalarAdjointKernels implements AdjointKernels {
                                         long rowStride, int rowFrom, int rowTo, int colFrom, int nx, double m,
                                         double dt, double kappa, double rho, double ca, double cb, double invDx2,
                                         double[] rowGrad, int rowGradBase) {
+        for (int r = rowFrom - 1; r <= rowTo; r++) {
+            chMuRow(cur, lam, scratch, rowStride, r, colFrom - 1, colFrom + nx + 1, m, kappa, rho, ca, cb, invDx2);
+            if (r >= rowFrom + 1) {
+                chAdjointRow(cur, lam, out, scratch, rowStride, r - 1, colFrom, colFrom + nx, dt, kappa, rho, ca, cb,
+                    invDx2, rowGrad, (r - 1 - rowGradBase) * CAHN_HILLIARD_PARAMETERS);
+            }
+        }
+    }
+
+    /**
+     * Cahn-Hilliard's mu (slot {@code 3 + r mod 3}) and lamMu (slot {@code r mod 3}) of row r, columns
+     * {@code [from, to)}. The SIMD kernel runs its tail columns through here.
+     */
+    static void chMuRow(MemorySegment cur, MemorySegment lam, MemorySegment scratch, long rowStride, int r, int from,
+                        int to, double m, double kappa, double rho, double ca, double cb, double invDx2) {
         final double twoRho = 2.0 * rho;
         final double sum = ca + cb;
         final long muBase = 3 * rowStride;
-        for (int r = rowFrom - 1; r <= rowTo; r++) {
-            long row = r * rowStride;
-            long slot = Math.floorMod(r, 3) * rowStride;
-            for (int c = colFrom - 1; c <= colFrom + nx; c++) {
-                long i = row + c;
-                double ctr = cur.getAtIndex(D, i);
-                double lapC = lap(cur, i, rowStride, invDx2);
-                double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
-                scratch.setAtIndex(D, muBase + slot + c, df - kappa * lapC);
-                scratch.setAtIndex(D, slot + c, m * lap(lam, i, rowStride, invDx2));
-            }
-            if (r >= rowFrom + 1) {
-                chAdjointRow(cur, lam, out, scratch, rowStride, r - 1, colFrom, nx, dt, kappa, rho, ca, cb, invDx2,
-                    rowGrad, (r - 1 - rowGradBase) * CAHN_HILLIARD_PARAMETERS);
-            }
+        final long row = r * rowStride;
+        final long slot = Math.floorMod(r, 3) * rowStride;
+        for (int c = from; c < to; c++) {
+            long i = row + c;
+            double ctr = cur.getAtIndex(D, i);
+            double lapC = lap(cur, i, rowStride, invDx2);
+            double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
+            scratch.setAtIndex(D, muBase + slot + c, df - kappa * lapC);
+            scratch.setAtIndex(D, slot + c, m * lap(lam, i, rowStride, invDx2));
         }
     }
 
@@ -112,10 +121,13 @@ final class ScalarAdjointKernels implements AdjointKernels {
             + (s.getAtIndex(D, i - rowStride) + s.getAtIndex(D, i + rowStride))) - 4.0 * s.getAtIndex(D, i)) * inv;
     }
 
-    /** out, dM, dkappa, drho of row r; lamMu rows are slots (r mod 3), mu rows 3 + (r mod 3). */
-    private static void chAdjointRow(MemorySegment cur, MemorySegment lam, MemorySegment out, MemorySegment scratch,
-                                     long rowStride, int r, int colFrom, int nx, double dt, double kappa, double rho,
-                                     double ca, double cb, double inv, double[] rowGrad, int g) {
+    /**
+     * out of row r, columns {@code [from, to)}, and their dM, dkappa, drho added into rowGrad at {@code g};
+     * lamMu rows are slots (r mod 3), mu rows 3 + (r mod 3). The SIMD kernel runs its tail columns through here.
+     */
+    static void chAdjointRow(MemorySegment cur, MemorySegment lam, MemorySegment out, MemorySegment scratch,
+                             long rowStride, int r, int from, int to, double dt, double kappa, double rho, double ca,
+                             double cb, double inv, double[] rowGrad, int g) {
         final double twoRho = 2.0 * rho;
         final double sum = ca + cb;
         long row = r * rowStride;
@@ -126,7 +138,7 @@ final class ScalarAdjointKernels implements AdjointKernels {
         double dM = 0;
         double dK = 0;
         double dR = 0;
-        for (int c = colFrom; c < colFrom + nx; c++) {
+        for (int c = from; c < to; c++) {
             double lm = scratch.getAtIndex(D, mid + c);
             double lapLm = (((scratch.getAtIndex(D, mid + c - 1) + scratch.getAtIndex(D, mid + c + 1))
                 + (scratch.getAtIndex(D, up + c) + scratch.getAtIndex(D, down + c))) - 4.0 * lm) * inv;
