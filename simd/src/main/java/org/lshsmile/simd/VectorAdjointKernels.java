@@ -239,4 +239,13 @@ final class VectorAdjointKernels implements AdjointKernels {
         rowGrad[g] += accM.reduceLanes(VectorOperators.ADD) * dt;
         rowGrad[g + 1] += accK.reduceLanes(VectorOperators.ADD);
     }
+
+    @Override
+    public void nanovoidAdjointRows(MemorySegment cur, MemorySegment lam, MemorySegment out, MemorySegment scratch,
+                                    long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
+                                    double[] p, boolean conservative, boolean voidMask, double[] rowGrad,
+                                    int rowGradBase) {
+        new ScalarAdjointKernels().nanovoidAdjointRows(cur, lam, out, scratch, planeStride, rowStride, rowFrom, rowTo,
+            colFrom, nx, p, conservative, voidMask, rowGrad, rowGradBase);
+    }
 }
