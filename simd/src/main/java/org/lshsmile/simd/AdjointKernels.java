@@ -85,7 +85,7 @@ public interface AdjointKernels {
     int NANOVOID_PARAMETERS = 11;
 
     /** Scratch of {@link #nanovoidAdjointRows}, in rows of {@code rowStride} doubles. */
-    int NANOVOID_SCRATCH_ROWS = 23;
+    int NANOVOID_SCRATCH_ROWS = 25;
 
     /**
      * Adjoint of {@link StencilKernels#nanovoidRows} (clamp excluded) for rows {@code [rowFrom, rowTo)}; planes
@@ -99,8 +99,8 @@ public interface AdjointKernels {
      *                               conserv. dt (Dv/kT) / (2 dx^2) sum_faces (c_v + c_v,k)(lam_v,k - lam_v)
      *   out_v = lam_v + (mobility term) - dt (lam_v + lam_i) R c_i - dt L lam_eta dB/dc_v
      *           + alpha_v dmu_v/dc_v + alpha_i dmu_i/dc_v - kv lap(alpha_v)
-     *   out_eta = lam_eta - dt L lam_eta (2 f_s + 2 f_v) + dt L ke lap(lam_eta) - dt (lam_v + lam_i) 2 R_surf eta c_v c_i
-     *           + alpha_v dmu_v/deta + alpha_i dmu_i/deta
+     *   out_eta = lam_eta - dt L lam_eta (2 f_s + 2 f_v) + dt L ke lap(lam_eta)
+     *             - dt (lam_v + lam_i) 2 R_surf eta c_v c_i + alpha_v dmu_v/deta + alpha_i dmu_i/deta
      * </pre>
      * where the mobility term is {@code dt (Dv/kT) lam_v lap(mu_v)} (literal) or
      * {@code dt (Dv/kT) / (2 dx^2) sum_faces (lam_v - lam_v,k)(mu_v,k - mu_v)} (conservative); c_i alike. The

@@ -164,7 +164,7 @@ final class ScalarAdjointKernels implements AdjointKernels {
 
     /*
      * Nanovoid adjoint. Scratch rows: mu_v 0-2, mu_i 3-5 and the logarithms 6-14, rolling by row mod 3 and
-     * filled by the forward kernel's own row passes (the same bits); alpha_v, alpha_i rolling after them; two
+     * filled by the forward kernel's own row passes (the same bits); alpha_v, alpha_i rolling after them; four
      * more rows the SIMD kernel uses.
      */
 
@@ -244,8 +244,8 @@ final class ScalarAdjointKernels implements AdjointKernels {
     /** Laplacian of a rolling scratch quantity at column c, rows up, mid, down (slot offsets). */
     private static double lapRows(MemorySegment s, long base, long up, long mid, long down, int c, double inv) {
         return (((s.getAtIndex(D, base + mid + c - 1) + s.getAtIndex(D, base + mid + c + 1))
-            + (s.getAtIndex(D, base + up + c) + s.getAtIndex(D, base + down + c))) - 4.0 * s.getAtIndex(D, base + mid + c))
-            * inv;
+            + (s.getAtIndex(D, base + up + c) + s.getAtIndex(D, base + down + c)))
+            - 4.0 * s.getAtIndex(D, base + mid + c)) * inv;
     }
 
     /**

@@ -18,13 +18,15 @@ import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.ic.GrainStates;
 import org.lshsmile.core.model.CahnHilliard;
 import org.lshsmile.core.model.GrainGrowth;
+import org.lshsmile.core.model.Nanovoid;
 import org.lshsmile.simd.AdjointKernels;
 import org.lshsmile.simd.Kernels;
 import org.lshsmile.simd.StencilKernels;
 
 /**
  * SIMD against scalar adjoint kernels over odd sizes (vector tails), both boundary conditions, 1 and 2
- * threads, for grain growth (Q = 1, 3, 8) and Cahn-Hilliard.
+ * threads, for grain growth (Q = 1, 3, 8), Cahn-Hilliard and nanovoid (both forms; void mask on and off,
+ * the clamp active in the rollouts).
  *
  * <p>Two levels. One adjoint step on a random adjoint, rows in one band and in two: the adjoint written is
  * bitwise equal (the SIMD kernels keep the scalar operation order), the parameter sums agree to 1e-12
@@ -56,6 +58,42 @@ class AdjointKernelsAgreementTest {
             }
         }
         return b.build();
+    }
+
+    static Stream<Arguments> nanovoidCases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (int n : new int[] {17, 31, 64, 100}) {
+            for (Nanovoid.Form form : Nanovoid.Form.values()) {
+                for (Boundary bc : Boundary.values()) {
+                    b.add(Arguments.of(n, form, bc));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * {@link NanovoidGradientTest#twoVoids} roughened: in 5% of the cells c_v, in 5% c_i at 1e-7 (below the
+     * log floor EPS), in 40% all three fields moved by up to 0.01; the void interiors keep 1 - c_v - c_i below
+     * EPS (the mask) where untouched.
+     */
+    static double[] roughVoids(int n, long seed) {
+        double[] x = NanovoidGradientTest.twoVoids(n);
+        int plane = n * n;
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int c = 0; c < plane; c++) {
+            double u = r.nextDouble();
+            if (u < 0.05) {
+                x[c] = 1e-7;
+            } else if (u < 0.1) {
+                x[plane + c] = 1e-7;
+            } else if (u < 0.5) {
+                for (int f = 0; f < 3; f++) {
+                    x[f * plane + c] = Math.min(Math.max(x[f * plane + c] + 0.02 * (r.nextDouble() - 0.5), 0.0), 1.0);
+                }
+            }
+        }
+        return x;
     }
 
     private static StencilKernels simdOrSkip() {
@@ -196,5 +234,19 @@ class AdjointKernelsAgreementTest {
         Learnable at = truth.withParameters(new double[] {6.0, 1.5, 4.0});
         assertRolloutAgrees(simd, truth, at, start, n, 1.0, bc, 2e-3);
         assertStepAgrees(at, start, n, 1.0, bc, 2e-3, n);
+    }
+
+    @ParameterizedTest(name = "nanovoid n={0} {1} {2}")
+    @MethodSource("nanovoidCases")
+    void nanovoid(int n, Nanovoid.Form form, Boundary bc) {
+        StencilKernels simd = simdOrSkip();
+        double dt = NanovoidGradientTest.DT;
+        Learnable truth = Learnables.of(Nanovoid.standard(form));
+        Learnable at = NanovoidGradientTest.perturbed(truth);
+        assertRolloutAgrees(simd, truth, at, NanovoidGradientTest.twoVoids(n), n, 1.0, bc, dt);
+        double[] rough = roughVoids(n, n);
+        assertStepAgrees(at, rough, n, 1.0, bc, dt, n);
+        Learnable noMask = Learnables.of(Nanovoid.standard(form).with(form, false, true));
+        assertStepAgrees(NanovoidGradientTest.perturbed(noMask), rough, n, 1.0, bc, dt, n + 1);
     }
 }
