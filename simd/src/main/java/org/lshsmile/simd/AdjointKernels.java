@@ -77,4 +77,54 @@ public interface AdjointKernels {
                                  long rowStride, int rowFrom, int rowTo, int colFrom, int nx, double m, double dt,
                                  double kappa, double rho, double ca, double cb, double invDx2,
                                  double[] rowGrad, int rowGradBase);
+
+    /**
+     * Parameter slots of {@link #nanovoidAdjointRows}, per row: Ev, Ei, kT, kv, ki, ke, R_bulk, R_surf, Dv, Di, L,
+     * that is {@code StencilKernels.Nanovoid.EV .. L}, each one less.
+     */
+    int NANOVOID_PARAMETERS = 11;
+
+    /** Scratch of {@link #nanovoidAdjointRows}, in rows of {@code rowStride} doubles. */
+    int NANOVOID_SCRATCH_ROWS = 25;
+
+    /**
+     * Adjoint of {@link StencilKernels#nanovoidRows} (clamp excluded) for rows {@code [rowFrom, rowTo)}; planes
+     * 0, 1, 2 are c_v, c_i, eta. With {@code rest = 1 - c_v - c_i}, the masked logs
+     * {@code ln u = log(max(u, EPS))} (derivative 0 below EPS), {@code nm = 0} in a masked void cell (f_s and
+     * its derivatives are 0 there, so is their derivative) and 1 elsewhere,
+     * {@code B = 2(eta-1) f_s + 2 eta f_v - ke lap eta} (so {@code eta' = eta - dt L B}) and
+     * {@code R = R_bulk + R_surf eta^2}:
+     * <pre>
+     *   alpha_v = d(loss)/d(mu_v):  literal  dt (Dv/kT) lap(lam_v c_v)
+     *                               conserv. dt (Dv/kT) / (2 dx^2) sum_faces (c_v + c_v,k)(lam_v,k - lam_v)
+     *   out_v = lam_v + (mobility term) - dt (lam_v + lam_i) R c_i - dt L lam_eta dB/dc_v
+     *           + alpha_v dmu_v/dc_v + alpha_i dmu_i/dc_v - kv lap(alpha_v)
+     *   out_eta = lam_eta - dt L lam_eta (2 f_s + 2 f_v) + dt L ke lap(lam_eta)
+     *             - dt (lam_v + lam_i) 2 R_surf eta c_v c_i + alpha_v dmu_v/deta + alpha_i dmu_i/deta
+     * </pre>
+     * where the mobility term is {@code dt (Dv/kT) lam_v lap(mu_v)} (literal) or
+     * {@code dt (Dv/kT) / (2 dx^2) sum_faces (lam_v - lam_v,k)(mu_v,k - mu_v)} (conservative); c_i alike. The
+     * operators with a periodic or mirror halo are symmetric, so the gather form reads lam, alpha and the
+     * state at the neighbours; alpha at a ghost cell, computed from the halo, equals the ghost rule applied to
+     * alpha, so a halo of width 2 of {@code lam} and {@code cur} is all it needs. mu and alpha are computed in
+     * rolling three-row buffers as mu is in the forward kernel. Parameter derivatives: {@code lam . dF/dtheta}
+     * per cell, e.g. {@code dL = -dt lam_eta B}, {@code dDv = dt lam_v div_v / Dv}, {@code dkT} collects the
+     * logs of mu and f_s and {@code -div/kT} of both mobilities.
+     *
+     * <p>The random sources of the model (cascades, noise) do not depend on the parameters: they are
+     * constants of the step, and this kernel leaves them out.
+     *
+     * @param cur          3 planes of the state the step started from (halo filled)
+     * @param lam          3 planes of the adjoint of the step's result (halo filled)
+     * @param out          3 planes receiving the adjoint of the step's input (interior of the rows written)
+     * @param scratch      at least {@link #NANOVOID_SCRATCH_ROWS} {@code * rowStride} doubles, private to the
+     *                     calling thread
+     * @param p            parameters indexed by {@link StencilKernels.Nanovoid} (dt and 1/dx^2 included)
+     * @param conservative the conservative form (else the literal one)
+     * @param voidMask     whether f_s is masked to 0 where {@code rest < EPS}
+     * @param rowGrad      per-row partial sums, {@link #NANOVOID_PARAMETERS} doubles per row
+     */
+    void nanovoidAdjointRows(MemorySegment cur, MemorySegment lam, MemorySegment out, MemorySegment scratch,
+                             long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
+                             double[] p, boolean conservative, boolean voidMask, double[] rowGrad, int rowGradBase);
 }

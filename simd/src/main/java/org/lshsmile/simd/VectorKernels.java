@@ -243,7 +243,7 @@ final class VectorKernels implements StencilKernels {
      * operations in the same order as {@link Log#log}) is written out in the loop, not called: C2 left
      * such a helper out of line and boxed the vectors crossing the call.
      */
-    private static int nanovoidLogVectors(MemorySegment cur, MemorySegment scratch, long planeStride, long rowStride,
+    static int nanovoidLogVectors(MemorySegment cur, MemorySegment scratch, long planeStride, long rowStride,
                                           int r, int which, int from, int bound) {
         final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
         final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
@@ -281,7 +281,7 @@ final class VectorKernels implements StencilKernels {
     }
 
     /** Vector part of ScalarKernels.nanovoidMuRow; returns the first column left for the scalar tail. */
-    private static int nanovoidMuVectors(MemorySegment cur, MemorySegment muRows, long planeStride, long rowStride,
+    static int nanovoidMuVectors(MemorySegment cur, MemorySegment muRows, long planeStride, long rowStride,
                                          int r, int from, int bound, double[] p, boolean voidMask) {
         final DoubleVector vEv = DoubleVector.broadcast(S, p[Nanovoid.EV]);
         final DoubleVector vEi = DoubleVector.broadcast(S, p[Nanovoid.EI]);
