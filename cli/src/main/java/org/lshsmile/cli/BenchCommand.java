@@ -165,10 +165,15 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("| case | engine | steps | threads | total s | x exact | steady ms/step | buckets | max abs error |"
             + " mean abs error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchSuite.EngineRun e : r.engines()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.3f | %.2f | %s | %s | %.2e | %.2e |%n",
-                e.caseLabel(), e.engine(), e.stoppedAfter() >= 0 ? e.stoppedAfter() + " (stopped)" : e.steps(),
-                e.threads(), e.totalSeconds(), e.ratio(), sig(e.steadyMs()), e.buckets() < 0 ? "-" : e.buckets(),
-                e.maxError(), e.meanError()));
+            if (e.stoppedAfter() >= 0) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d of %d (stopped at the time limit) | %d | - | - | - |"
+                    + " %s | - | - |%n", e.caseLabel(), e.engine(), e.stoppedAfter(), e.steps(), e.threads(),
+                    e.buckets() < 0 ? "-" : e.buckets()));
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f | %.2f | %s | %s | %.2e | %.2e |%n",
+                e.caseLabel(), e.engine(), e.steps(), e.threads(), e.totalSeconds(), e.ratio(), sig(e.steadyMs()),
+                e.buckets() < 0 ? "-" : e.buckets(), e.maxError(), e.meanError()));
         }
         if (!r.paper().isEmpty()) {
             sb.append("\n## The paper's Table 1, reproduced\n\n");
