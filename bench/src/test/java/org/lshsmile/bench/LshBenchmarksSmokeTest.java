@@ -2,9 +2,12 @@ package org.lshsmile.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.lshsmile.core.kernels.KernelSets;
@@ -41,5 +44,58 @@ class LshBenchmarksSmokeTest {
         } finally {
             b.tearDownTrial();
         }
+    }
+
+    @Test
+    void unionFindDeleteRunsAndChecksItself() {
+        UnionFindDeleteBenchmark b = new UnionFindDeleteBenchmark();
+        b.elements = 16384;
+        try {
+            b.setupTrial();
+            assertTrue(b.verified(), "the trial setup must compare the forest with the reference");
+            assertTrue(b.groups() > 16384 / UnionFindDeleteBenchmark.BIG_SET, "big and small groups: " + b.groups());
+            assertEquals(b.expectedFindSum(), b.find(), "each find gives the set id of the element's group");
+            b.move();
+            assertTrue(b.holdsGroups(), "every move puts its element back into its group");
+            b.mixed();
+            assertTrue(b.holdsGroups());
+            assertEquals(b.expectedFindSum(), b.find());
+        } finally {
+            b.tearDownTrial();
+        }
+    }
+
+    @Test
+    void unionFindDeleteReferenceFollowsTheContract() {
+        UnionFindDeleteBenchmark.ReferenceSets r = new UnionFindDeleteBenchmark.ReferenceSets(6, 20);
+        assertEquals(6, r.sets());
+        r.union(0, 1, 1);
+        r.union(2, 1, 1);
+        assertEquals(3, r.sizeOf(0));
+        assertEquals(1, r.idOf(2));
+        r.delete(1);
+        assertFalse(r.inSet(1));
+        assertEquals(2, r.sizeOf(2));
+        assertEquals(1, r.idOf(0), "a set keeps its id when an element leaves");
+        assertEquals(4, r.sets(), "{0, 2}, {3}, {4}, {5}");
+        r.makeSet(1, 4);
+        assertEquals(1, r.sizeOf(1));
+        assertEquals(4, r.idOf(1));
+        r.union(1, 5, 5);
+        r.union(0, 5, 1);
+        assertEquals(4, r.sizeOf(5));
+        assertEquals(1, r.idOf(1), "every member of a union sees the id the union returned");
+        assertEquals(3, r.sets(), "{0, 1, 2, 5}, {3}, {4}");
+    }
+
+    @Test
+    void unionFindDeleteSelfCheckRunsOnSmallForests() {
+        // a short sequence on a tiny forest visits every branch of the check (makeSet, union, delete, find)
+        UnionFindDeleteBenchmark.checkAgainstReference(40, 4000, new SplittableRandom(7));
+        assertThrows(IllegalArgumentException.class, () -> {
+            UnionFindDeleteBenchmark b = new UnionFindDeleteBenchmark();
+            b.elements = 100;
+            b.setupTrial();
+        });
     }
 }
