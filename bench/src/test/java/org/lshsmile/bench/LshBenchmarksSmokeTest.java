@@ -98,4 +98,30 @@ class LshBenchmarksSmokeTest {
             b.setupTrial();
         });
     }
+
+    @Test
+    void bucketTableRunsAndChecksItself() {
+        BucketTableBenchmark b = new BucketTableBenchmark();
+        b.keys = 4096;
+        int ops = BucketTableBenchmark.OPS;
+        long window = 4096 + ops;
+        try {
+            b.setupTrial();
+            assertTrue(b.verified(), "the trial setup must compare the table with java.util.HashMap");
+            assertEquals(b.expectedHitSum(), b.lookupHit(), "every hit returns its key's value");
+            assertEquals(-ops, b.lookupMiss(), "every miss returns the missing value");
+            for (int round = 0; round < 2; round++) {
+                long start = b.windowStart();
+                long removed = 0;
+                for (int i = 0; i < ops; i++) {
+                    removed += (start + i) % window;
+                }
+                assertEquals(removed, b.churn(), "each step removes the oldest key of the window");
+                assertEquals((start + ops) % window, b.windowStart());
+                assertTrue(b.holdsWindow(), "the table holds exactly the window after the churn");
+            }
+        } finally {
+            b.tearDownTrial();
+        }
+    }
 }
