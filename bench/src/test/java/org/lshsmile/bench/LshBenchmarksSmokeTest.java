@@ -124,4 +124,23 @@ class LshBenchmarksSmokeTest {
             b.tearDownTrial();
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"poly:32, lsh-verified-1e-3", "poly:32, lsh-paper-0.01"})
+    void mergeRunsAndChecksItself(String state, String engine) {
+        assumeTrue(org.lshsmile.simd.ProjectionKernels.simd().isPresent(), "the self-check compares SIMD with scalar");
+        MergeBenchmark b = new MergeBenchmark();
+        b.state = state;
+        b.engine = engine;
+        try {
+            b.setupTrial();
+            assertTrue(b.verified(), "the trial setup must compare the encoding with the scalar one");
+            assertTrue(b.mergesPerEncoding() > 0);
+            assertEquals(b.expectedBuckets(), b.encode(), "every encoding merges the same buckets");
+            assertTrue(b.gridChanged(), "the merged buckets' values are written back");
+            assertTrue(b.gridMatchesCheckedEncoding(), "the invocation writes back what the checked encodings did");
+        } finally {
+            b.tearDownTrial();
+        }
+    }
 }
