@@ -124,10 +124,13 @@ public final class Trainer {
      * Trains from {@code start} on {@code pairs}.
      *
      * @param listener called after every epoch; may be null
-     * @throws IllegalArgumentException for no pairs, a free mask of the wrong length or with nothing free,
-     *                                  or a starting point that is refused or unstable
+     * @throws IllegalArgumentException for a null start or settings, no pairs, a free mask of the wrong length
+     *                                  or with nothing free, or a starting point that is refused or unstable
      */
     public Result train(Learnable start, List<RolloutGradient.Pair> pairs, Settings settings, Listener listener) {
+        if (start == null || settings == null) {
+            throw new IllegalArgumentException("start and settings must not be null");
+        }
         if (pairs == null || pairs.isEmpty()) {
             throw new IllegalArgumentException("no pairs to learn from");
         }
