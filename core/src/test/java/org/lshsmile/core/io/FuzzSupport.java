@@ -177,7 +177,8 @@ final class FuzzSupport {
             }
             loaded = false;
         } catch (AssertionError e) {
-            throw e;
+            throw new AssertionError("input #" + i + " (" + how + "): " + e.getMessage() + "; input: "
+                + describe(input), e);
         } catch (Throwable e) {
             throw failure(i, how, input, "undocumented throwable", e);
         }
