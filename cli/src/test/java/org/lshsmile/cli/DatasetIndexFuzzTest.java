@@ -32,7 +32,7 @@ import org.lshsmile.core.model.Model;
  * punctuation), one to three per input.
  *
  * <p>{@code -Dlshsmile.fuzz.inputs=N} sets the number of inputs (default 3000, about 2 s); the nightly profile
- * is {@code -Dlshsmile.fuzz.inputs=100000}.
+ * is {@code -Dlshsmile.fuzz.inputs=100000}, which passed in 27 s per suite run (of two) on a 2-core machine.
  */
 class DatasetIndexFuzzTest {
 
