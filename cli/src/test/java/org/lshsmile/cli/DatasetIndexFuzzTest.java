@@ -29,7 +29,8 @@ import org.lshsmile.core.model.Model;
  * Mutations are JSON-aware text edits (numbers made huge, negative, fractional, NaN, strings, lists, objects;
  * strings made empty, long, path-like, numbers, null; true/false/null swapped; lines deleted, which drops keys,
  * and duplicated, which repeats keys; deep nesting) and raw ones (truncation, byte flips, inserted JSON
- * punctuation), one to three per input.
+ * punctuation), one to three per input. An index that reads must also survive the writer: {@link
+ * DatasetIndex#toJson()} written out and read again gives the same JSON.
  *
  * <p>{@code -Dlshsmile.fuzz.inputs=N} sets the number of inputs (default 3000, about 2 s); the nightly profile
  * is {@code -Dlshsmile.fuzz.inputs=100000}, which passed in 27 s per suite run (of two) on a 2-core machine.
@@ -89,7 +90,13 @@ class DatasetIndexFuzzTest {
             }
             long t0 = System.nanoTime();
             try {
-                check(DatasetIndex.read(dir));
+                DatasetIndex index = DatasetIndex.read(dir);
+                check(index);
+                // What was read must survive the writer: written again, it reads back equal.
+                Path again = Files.createDirectories(tmp.resolve("again"));
+                String written = Json.write(index.toJson());
+                Files.writeString(again.resolve(DatasetIndex.FILE), written);
+                assertEquals(written, Json.write(DatasetIndex.read(again).toJson()), "index written again and re-read");
                 loaded++;
             } catch (CliException e) {
                 String m = e.getMessage();
@@ -108,6 +115,30 @@ class DatasetIndexFuzzTest {
             }
         }
         assertTrue(loaded > inputs / 50, "only " + loaded + " of " + inputs + " inputs read");
+    }
+
+    /**
+     * Regression, found by the re-write check: a JSON escape of a lone surrogate ({@code "\\ud800"}) in any
+     * string was read, but the index then could not be written as UTF-8 again (UnmappableCharacterException).
+     */
+    @Test
+    void loneSurrogateEscapeIsRefusedWithOneLine() throws IOException {
+        Path out = tmp.resolve("seed");
+        Cli.ok(DatasetCommandTest.dataset("cahn-hilliard", out, "--size", "16", "--frames", "2"));
+        String json = Files.readString(out.resolve(DatasetIndex.FILE));
+        for (String edit : List.of("\\ud800", "\\udfff", "x\\ud83d", "\\ude00\\ud83d")) {
+            Files.writeString(out.resolve(DatasetIndex.FILE), json.replace("\"format\": ",
+                "\"k\": {\"a\": [1, \"" + edit + "\"]}, \"format\": "));
+            CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class,
+                () -> DatasetIndex.read(out));
+            assertEquals(CliException.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains("k.a[1] has an unpaired surrogate") && !e.getMessage().contains("\n"),
+                e.getMessage());
+        }
+        // A proper pair (an emoji) is fine.
+        Files.writeString(out.resolve(DatasetIndex.FILE), json.replace("\"format\": ",
+            "\"k\": \"\\ud83d\\ude00\", \"format\": "));
+        check(DatasetIndex.read(out));
     }
 
     private static String failure(int i, CharSequence how, String text, String what) {
