@@ -33,7 +33,7 @@ import org.lshsmile.core.model.Model;
  * DatasetIndex#toJson()} written out and read again gives the same JSON.
  *
  * <p>{@code -Dlshsmile.fuzz.inputs=N} sets the number of inputs (default 3000, about 2 s); the nightly profile
- * is {@code -Dlshsmile.fuzz.inputs=100000}, which passed in 27 s per suite run (of two) on a 2-core machine.
+ * is {@code -Dlshsmile.fuzz.inputs=100000}, which passed in 29 s per suite run (of two) on a 2-core machine.
  */
 class DatasetIndexFuzzTest {
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose components are all valid must load, with the declared shape and the exact data bits.
  *
  * <p>{@code -Dlshsmile.fuzz.inputs=N} sets the number of inputs (default 3000, about 1 s); the nightly profile
- * is {@code -Dlshsmile.fuzz.inputs=100000}, which passed in 21 s per suite run (of two) on a 2-core machine.
+ * is {@code -Dlshsmile.fuzz.inputs=100000}, which passed in 21-23 s per suite run (of two) on a 2-core machine.
  */
 class NpyFuzzTest {
 
