@@ -391,9 +391,58 @@ record DatasetIndex(String lshsmileVersion, String modelName, String preset, Map
             throw CliException.usage(file + " is not a dataset index (its JSON is " + (root == null ? "empty"
                 : "not an object") + ")", REGENERATE);
         }
+        String bad = unpairedSurrogate(root, "");
+        if (bad != null) {
+            String at = CliException.oneLine(bad);
+            throw CliException.usage(file + " is not valid Unicode (a string at " + (at.length() > 60
+                ? at.substring(0, 60) + "..." : at) + " has an unpaired surrogate \\uD800-\\uDFFF escape)",
+                REGENERATE + ", or repair the file");
+        }
         Map<String, Object> typed = new LinkedHashMap<>();
         m.forEach((k, v) -> typed.put(String.valueOf(k), v));
         return typed;
+    }
+
+    /**
+     * Where in a parsed JSON value a string or key holds an unpaired surrogate (which a JSON \\u escape can
+     * produce but no UTF-8 file can hold, so the index could not be written again), or null if none does.
+     */
+    private static String unpairedSurrogate(Object v, String path) {
+        if (v instanceof String s) {
+            return validUnicode(s) ? null : path.isEmpty() ? "the top level" : path;
+        }
+        if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (!validUnicode(key)) {
+                    return (path.isEmpty() ? "the top level" : path) + " (a key)";
+                }
+                String bad = unpairedSurrogate(e.getValue(), path.isEmpty() ? key : path + "." + key);
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        } else if (v instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                String bad = unpairedSurrogate(l.get(i), path + "[" + i + "]");
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean validUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** No index.json: an interrupted dataset if it has frames, else not a dataset at all. */

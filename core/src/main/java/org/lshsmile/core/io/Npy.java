@@ -253,6 +253,7 @@ public final class Npy {
         }
         int[] shape = new int[tuple.items().size()];
         long count = 1;
+        boolean intOverflow = false;
         for (int i = 0; i < shape.length; i++) {
             Object item = tuple.items().get(i);
             String text = item instanceof Num num ? num.text() : "";
@@ -263,15 +264,23 @@ public final class Npy {
             if (text.startsWith("-") && !digits.equals("0")) {
                 throw new NpyFormatException(file, "shape " + shapeText + " has a negative dimension", RESAVE);
             }
-            // More than 10 digits cannot fit; checking the length first keeps parseLong from overflowing.
-            if (digits.length() > 10 || Long.parseLong(digits) > MAX_ELEMENTS) {
-                throw tooManyElements(file, shapeText);
+            // More than 10 digits cannot fit an int; checking the length first keeps parseLong from overflowing.
+            long dim = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
+            if (dim > Integer.MAX_VALUE) {
+                intOverflow = true;
+            } else {
+                shape[i] = (int) dim;
             }
-            shape[i] = Integer.parseInt(digits);
             // Saturate just above the limit so the product cannot overflow; a later 0 still gives 0.
-            count = Math.min(count * shape[i], MAX_ELEMENTS + 1);
+            count = Math.min(count * Math.min(dim, MAX_ELEMENTS + 1), MAX_ELEMENTS + 1);
         }
-        if (count > MAX_ELEMENTS) {
+        // A dimension above the element limit is fine when another one is 0 (numpy saves such empty arrays),
+        // as long as it fits the int of the shape.
+        if (intOverflow && count == 0) {
+            throw new NpyFormatException(file, "shape " + shapeText + " has a dimension larger than "
+                + Integer.MAX_VALUE + ", more than a Java int holds", RESAVE + " without the empty dimensions");
+        }
+        if (count > MAX_ELEMENTS || intOverflow) {
             throw tooManyElements(file, shapeText);
         }
         return new Header(shape, count, order);
