@@ -524,8 +524,8 @@ public final class Mpi implements AutoCloseable {
 
     /**
      * Starts the exchange of {@link #haloExchange} without waiting, so interior work can overlap it; the
-     * buffers must not be touched until {@link HaloRequest#await()}. Exchanges started in the same order on
-     * every rank match.
+     * buffers must be neither touched nor freed (their arenas kept open) until {@link HaloRequest#await()}.
+     * Exchanges started in the same order on every rank match.
      *
      * @throws IllegalArgumentException as {@link #haloExchange}
      */
