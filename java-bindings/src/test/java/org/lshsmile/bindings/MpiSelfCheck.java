@@ -79,6 +79,9 @@ public final class MpiSelfCheck {
             System.out.flush();
             mpi.close();
             check(mpi.isFinalized() && !mpi.isInitialized(), "finalised after close()");
+            MpiException after = expect(MpiException.class, mpi::rank, "rank() after close()");
+            check(after.getMessage().contains("already finalised"), "message after close: " + after.getMessage());
+            mpi.close(); // a second close does nothing
         } catch (Throwable t) {
             mpi.abort(3, "MpiSelfCheck failed: " + t);
         }
@@ -88,6 +91,18 @@ public final class MpiSelfCheck {
         if (!ok) {
             throw new IllegalStateException("check failed: " + what);
         }
+    }
+
+    static <T extends Throwable> T expect(Class<T> type, Runnable call, String what) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            throw new IllegalStateException("check failed: " + what + " threw " + t + ", expected " + type.getSimpleName(), t);
+        }
+        throw new IllegalStateException("check failed: " + what + " did not throw " + type.getSimpleName());
     }
 
     static void checkEquals(double expected, double actual, String what) {
@@ -104,6 +119,21 @@ public final class MpiSelfCheck {
         check(rank >= 0 && rank < n, "rank " + rank + " in 0 .. " + (n - 1));
         check(mpi.isInitialized(), "initialised");
         mpi.barrier();
+
+        // errors: a second init (the shim's state error), a root that is no rank (checked in Java, and by the
+        // shim when the raw binding is called), each with a one-line message
+        MpiException twice = expect(MpiException.class, mpi::init, "second init");
+        check(twice.code() == MpiException.ERR_STATE && twice.getMessage().contains("already initialised"),
+            "second init: " + twice.getMessage());
+        IllegalArgumentException badRoot = expect(IllegalArgumentException.class, () -> mpi.bcast(new byte[1], n),
+            "bcast from root " + n);
+        check(badRoot.getMessage().equals("root " + n + " is not a rank (0 .. " + (n - 1) + ")"), badRoot.getMessage());
+        try (Arena a = Arena.ofConfined()) {
+            int rc = mpi.bindings().lshsmile_mpi_bcast_bytes(a.allocate(1), 1, n);
+            String msg = mpi.bindings().lshsmile_mpi_last_error().reinterpret(512).getString(0);
+            check(rc == MpiException.ERR_ARG && msg.equals("bcast: root " + n + " outside 0 .. " + (n - 1)),
+                "raw bcast with a bad root: " + rc + " " + msg);
+        }
 
         // allreduce: scalars, a vector per op, int64 beyond 2^53, and a segment of which only a prefix is reduced
         checkEquals(n * (n + 1) / 2.0, mpi.allreduceSum(rank + 1.0), "sum of rank+1");
