@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The mpirun options that work in a container, as root, on 2 cores: {@code --oversubscribe} (more ranks
  * than cores), {@code --bind-to none} (no core binding: the ranks share the cores), {@code --mca btl self,vader}
  * (shared memory only: no network probing) and the environment {@code OMPI_ALLOW_RUN_AS_ROOT=1},
- * {@code OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1} (Open MPI refuses root otherwise).
+ * {@code OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1} (Open MPI refuses root otherwise). Where vader's single-copy
+ * transfers (CMA, needs ptrace between the ranks) are refused, add
+ * {@code --mca btl_vader_single_copy_mechanism none}: not needed here (Open MPI 4.1.4, Debian 12, root).
  */
 final class MpiRun {
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,8 +35,9 @@ class MpiRunTest {
     private static Path mpirun;
     private static String library;
 
-    @BeforeAll
-    static void findMpi() {
+    /** Per test, not in a {@code @BeforeAll}: surefire reports each skipped test with this reason. */
+    @BeforeEach
+    void findMpi() {
         assumeFalse("scalar".equals(System.getProperty("lshsmile.kernels")),
             "MPI tests run once, in the default surefire execution (they do not depend on the kernel set)");
         mpirun = MpiRun.mpirun().orElse(null);
