@@ -288,7 +288,10 @@ public final class Mpi implements AutoCloseable {
         }
     }
 
-    /** This rank's lower neighbour in the 1-D decomposition: rank - 1, or at rank 0 size - 1 if periodic, else {@link #PROC_NULL}. */
+    /**
+     * This rank's lower neighbour in the 1-D decomposition: rank - 1, or at rank 0 size - 1 if periodic, else
+     * {@link #PROC_NULL}.
+     */
     public int lowerNeighbor(boolean periodic) {
         return neighbors(periodic)[0];
     }
@@ -623,7 +626,8 @@ public final class Mpi implements AutoCloseable {
             throw new IllegalArgumentException(name + " is null");
         }
         if (!s.isNative()) {
-            throw new IllegalArgumentException(name + " is a heap segment; MPI needs native memory (allocate it from an Arena)");
+            throw new IllegalArgumentException(name + " is a heap segment; MPI needs native memory (allocate it "
+                + "from an Arena)");
         }
         if (s.byteSize() < bytes) {
             throw new IllegalArgumentException(name + " holds " + s.byteSize() + " bytes, the call needs " + bytes);

@@ -220,7 +220,7 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_init(int32_t required, int32_t *provided)
+    // ---------------------------------------------------------------- lshsmile_mpi_init
 
     static final class lshsmile_mpi_init {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER);
@@ -532,7 +532,7 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_allreduce_double(double *data, int64_t count, int32_t op)
+    // ---------------------------------------------------------------- lshsmile_mpi_allreduce_double
 
     static final class lshsmile_mpi_allreduce_double {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT);
@@ -571,7 +571,7 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_allreduce_sum_int64(int64_t *data, int64_t count)
+    // ---------------------------------------------------------------- lshsmile_mpi_allreduce_sum_int64
 
     static final class lshsmile_mpi_allreduce_sum_int64 {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG);
@@ -610,7 +610,7 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_bcast_bytes(void *data, int64_t count, int32_t root)
+    // ---------------------------------------------------------------- lshsmile_mpi_bcast_bytes
 
     static final class lshsmile_mpi_bcast_bytes {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT);
@@ -649,7 +649,7 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_gather_double(const double *send, int64_t count, double *recv, int32_t root)
+    // ---------------------------------------------------------------- lshsmile_mpi_gather_double
 
     static final class lshsmile_mpi_gather_double {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER, C_INT);
@@ -688,10 +688,11 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_gatherv_double(const double *send, int64_t count, double *recv, const int32_t *counts, int32_t root)
+    // ---------------------------------------------------------------- lshsmile_mpi_gatherv_double
 
     static final class lshsmile_mpi_gatherv_double {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER, C_POINTER, C_INT);
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_POINTER, C_POINTER,
+            C_INT);
         final MemorySegment addr;
         final MethodHandle handle;
 
@@ -716,8 +717,12 @@ public final class lshsmile_mpi_h {
         return gathervDouble.addr;
     }
 
-    /** {@code int32_t lshsmile_mpi_gatherv_double(const double *send, int64_t count, double *recv, const int32_t *counts, int32_t root)}. */
-    public int lshsmile_mpi_gatherv_double(MemorySegment send, long count, MemorySegment recv, MemorySegment counts, int root) {
+    /**
+     * {@code int32_t lshsmile_mpi_gatherv_double(const double *send, int64_t count, double *recv, const int32_t
+     * *counts, int32_t root)}.
+     */
+    public int lshsmile_mpi_gatherv_double(MemorySegment send, long count, MemorySegment recv, MemorySegment counts,
+                                           int root) {
         try {
             return (int) gathervDouble.handle.invokeExact(send, count, recv, counts, root);
         } catch (Error | RuntimeException e) {
@@ -727,7 +732,7 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_neighbors(int32_t periodic, int32_t *lower, int32_t *upper)
+    // ---------------------------------------------------------------- lshsmile_mpi_neighbors
 
     static final class lshsmile_mpi_neighbors {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER);
@@ -766,10 +771,11 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_halo_exchange(const double *send_lower, double *recv_lower, const double *send_upper, double *recv_upper, int64_t count, int32_t periodic)
+    // ---------------------------------------------------------------- lshsmile_mpi_halo_exchange
 
     static final class lshsmile_mpi_halo_exchange {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_LONG, C_INT);
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER,
+            C_LONG, C_INT);
         final MemorySegment addr;
         final MethodHandle handle;
 
@@ -794,10 +800,15 @@ public final class lshsmile_mpi_h {
         return haloExchange.addr;
     }
 
-    /** {@code int32_t lshsmile_mpi_halo_exchange(const double *send_lower, double *recv_lower, const double *send_upper, double *recv_upper, int64_t count, int32_t periodic)}. */
-    public int lshsmile_mpi_halo_exchange(MemorySegment send_lower, MemorySegment recv_lower, MemorySegment send_upper, MemorySegment recv_upper, long count, int periodic) {
+    /**
+     * {@code int32_t lshsmile_mpi_halo_exchange(const double *send_lower, double *recv_lower, const double
+     * *send_upper, double *recv_upper, int64_t count, int32_t periodic)}.
+     */
+    public int lshsmile_mpi_halo_exchange(MemorySegment send_lower, MemorySegment recv_lower, MemorySegment send_upper,
+                                          MemorySegment recv_upper, long count, int periodic) {
         try {
-            return (int) haloExchange.handle.invokeExact(send_lower, recv_lower, send_upper, recv_upper, count, periodic);
+            return (int) haloExchange.handle.invokeExact(send_lower, recv_lower, send_upper, recv_upper, count,
+                periodic);
         } catch (Error | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -805,10 +816,11 @@ public final class lshsmile_mpi_h {
         }
     }
 
-    // ---------------------------------------------------------------- int32_t lshsmile_mpi_halo_start(const double *send_lower, double *recv_lower, const double *send_upper, double *recv_upper, int64_t count, int32_t periodic, void *request)
+    // ---------------------------------------------------------------- lshsmile_mpi_halo_start
 
     static final class lshsmile_mpi_halo_start {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_LONG, C_INT, C_POINTER);
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER,
+            C_LONG, C_INT, C_POINTER);
         final MemorySegment addr;
         final MethodHandle handle;
 
@@ -833,10 +845,15 @@ public final class lshsmile_mpi_h {
         return haloStart.addr;
     }
 
-    /** {@code int32_t lshsmile_mpi_halo_start(const double *send_lower, double *recv_lower, const double *send_upper, double *recv_upper, int64_t count, int32_t periodic, void *request)}. */
-    public int lshsmile_mpi_halo_start(MemorySegment send_lower, MemorySegment recv_lower, MemorySegment send_upper, MemorySegment recv_upper, long count, int periodic, MemorySegment request) {
+    /**
+     * {@code int32_t lshsmile_mpi_halo_start(const double *send_lower, double *recv_lower, const double *send_upper,
+     * double *recv_upper, int64_t count, int32_t periodic, void *request)}.
+     */
+    public int lshsmile_mpi_halo_start(MemorySegment send_lower, MemorySegment recv_lower, MemorySegment send_upper,
+                                       MemorySegment recv_upper, long count, int periodic, MemorySegment request) {
         try {
-            return (int) haloStart.handle.invokeExact(send_lower, recv_lower, send_upper, recv_upper, count, periodic, request);
+            return (int) haloStart.handle.invokeExact(send_lower, recv_lower, send_upper, recv_upper, count, periodic,
+                request);
         } catch (Error | RuntimeException e) {
             throw e;
         } catch (Throwable t) {

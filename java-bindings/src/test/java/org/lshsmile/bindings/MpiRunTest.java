@@ -67,7 +67,8 @@ class MpiRunTest {
         assertEquals(0, o.exitCode(), describe(o));
         assertTrue(o.output().contains("MPI SELF-CHECK PASSED np=" + np), describe(o));
         for (int r = 0; r < np; r++) {
-            assertTrue(o.output().contains("rank " + r + "/" + np + " ok"), "rank " + r + " did not report: " + describe(o));
+            assertTrue(o.output().contains("rank " + r + "/" + np + " ok"),
+                "rank " + r + " did not report: " + describe(o));
         }
     }
 
@@ -77,8 +78,8 @@ class MpiRunTest {
         assertFalse(o.timedOut(), "the abort did not end the run: " + describe(o));
         assertNotEquals(0, o.exitCode(), describe(o));
         assertEquals(3, o.exitCode(), "mpirun passes on the MPI_Abort code: " + describe(o));
-        assertTrue(o.output().contains("[lshsmile mpi] rank 1 of 2: MpiSelfCheck failed: java.lang.IllegalStateException: "
-            + "deliberate failure on rank 1"), describe(o));
+        assertTrue(o.output().contains("[lshsmile mpi] rank 1 of 2: MpiSelfCheck failed: "
+            + "java.lang.IllegalStateException: deliberate failure on rank 1"), describe(o));
         assertTrue(o.output().contains("aborting all ranks (exit code 3)"), describe(o));
         assertFalse(o.output().contains("SELF-CHECK PASSED"), describe(o));
         assertTrue(o.elapsed().compareTo(Duration.ofSeconds(30)) < 0, "abort took too long: " + describe(o));

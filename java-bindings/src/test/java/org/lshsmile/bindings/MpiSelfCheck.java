@@ -100,7 +100,8 @@ public final class MpiSelfCheck {
             if (type.isInstance(t)) {
                 return type.cast(t);
             }
-            throw new IllegalStateException("check failed: " + what + " threw " + t + ", expected " + type.getSimpleName(), t);
+            throw new IllegalStateException("check failed: " + what + " threw " + t + ", expected "
+                + type.getSimpleName(), t);
         }
         throw new IllegalStateException("check failed: " + what + " did not throw " + type.getSimpleName());
     }
@@ -165,7 +166,8 @@ public final class MpiSelfCheck {
             byte[] expected = ("hello from rank " + root).getBytes(StandardCharsets.US_ASCII);
             byte[] b = rank == root ? expected.clone() : new byte[expected.length];
             mpi.bcast(b, root);
-            check(Arrays.equals(expected, b), "bcast from " + root + ": got '" + new String(b, StandardCharsets.US_ASCII) + "'");
+            check(Arrays.equals(expected, b),
+                "bcast from " + root + ": got '" + new String(b, StandardCharsets.US_ASCII) + "'");
         }
 
         // gather (same length) and gatherv (rank r sends r + 1 values) to the last rank, then to rank 0
@@ -210,12 +212,14 @@ public final class MpiSelfCheck {
             mpi.haloExchange(blocking.sendLower, blocking.recvLower, blocking.sendUpper, blocking.recvUpper, ROW, false);
             blocking.verify(rank, n, false);
             Halo blockingP = new Halo(a, rank, 0.125);
-            mpi.haloExchange(blockingP.sendLower, blockingP.recvLower, blockingP.sendUpper, blockingP.recvUpper, ROW, true);
+            mpi.haloExchange(blockingP.sendLower, blockingP.recvLower, blockingP.sendUpper, blockingP.recvUpper, ROW,
+                true);
             blockingP.verify(rank, n, true);
 
             Halo open = new Halo(a, rank, 0.25);
             Halo wrap = new Halo(a, rank, 0.5);
-            Mpi.HaloRequest r1 = mpi.haloStart(open.sendLower, open.recvLower, open.sendUpper, open.recvUpper, ROW, false);
+            Mpi.HaloRequest r1 =
+                mpi.haloStart(open.sendLower, open.recvLower, open.sendUpper, open.recvUpper, ROW, false);
             Mpi.HaloRequest r2 = mpi.haloStart(wrap.sendLower, wrap.recvLower, wrap.sendUpper, wrap.recvUpper, ROW, true);
             r2.await();
             r1.close();
@@ -269,8 +273,10 @@ public final class MpiSelfCheck {
                 checkEquals(lower < 0 ? UNTOUCHED : upperRow(lower, i), lo, kind + " recvLower[" + i + "] from " + lower);
                 checkEquals(upper < 0 ? UNTOUCHED : lowerRow(upper, i), up, kind + " recvUpper[" + i + "] from " + upper);
                 // the send rows are never written
-                checkEquals(lowerRow(rank, i), sendLower.getAtIndex(ValueLayout.JAVA_DOUBLE, i), kind + " sendLower intact");
-                checkEquals(upperRow(rank, i), sendUpper.getAtIndex(ValueLayout.JAVA_DOUBLE, i), kind + " sendUpper intact");
+                checkEquals(lowerRow(rank, i), sendLower.getAtIndex(ValueLayout.JAVA_DOUBLE, i),
+                    kind + " sendLower intact");
+                checkEquals(upperRow(rank, i), sendUpper.getAtIndex(ValueLayout.JAVA_DOUBLE, i),
+                    kind + " sendUpper intact");
             }
         }
     }
