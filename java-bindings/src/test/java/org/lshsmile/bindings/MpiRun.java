@@ -39,7 +39,7 @@ final class MpiRun {
      * @param output   standard output and error of mpirun and every rank, interleaved
      * @param elapsed  wall time until exit or kill
      * @param timedOut whether the timeout killed it
-     * @param survivors processes of the tree still alive 10 s after the kill (0 unless the kill failed)
+     * @param survivors processes of the tree still alive 15 s after the timeout (0 unless the kill failed)
      */
     record Outcome(int exitCode, String output, Duration elapsed, boolean timedOut, long survivors) {
     }
@@ -104,8 +104,8 @@ final class MpiRun {
     }
 
     /**
-     * Runs {@code command} with the root-permission variables set; after {@code timeout} kills mpirun and every
-     * descendant (the rank JVMs) and reports a timeout.
+     * Runs {@code command} with the root-permission variables set; after {@code timeout} ends mpirun and every
+     * descendant (the rank JVMs: SIGTERM to mpirun, then SIGKILL to any survivor) and reports a timeout.
      */
     static Outcome run(List<String> command, Duration timeout) throws IOException, InterruptedException {
         Path log = Files.createTempFile("lshsmile-mpirun", ".log");
@@ -120,11 +120,13 @@ final class MpiRun {
             boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             long survivors = 0;
             if (!finished) {
-                // the ranks first, so mpirun cannot restart or wait on them; then mpirun itself
+                // SIGTERM first: mpirun then ends its ranks and removes their shared-memory segments (/dev/shm),
+                // which a SIGKILL would leave behind; whatever is still alive after 5 s is killed
                 List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-                tree.forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
                 tree.add(p.toHandle());
+                p.destroy();
+                p.waitFor(5, TimeUnit.SECONDS);
+                tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 for (ProcessHandle h : tree) {
                     while (h.isAlive() && System.nanoTime() < deadline) {
