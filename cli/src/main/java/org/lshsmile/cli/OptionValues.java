@@ -8,11 +8,12 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Picocli type converters for the option values of every command: whole numbers, numbers and paths. They
- * replace picocli's own so that a value of the wrong type is refused with what the option takes ("'1.5' is not
- * a whole number", "'' is an empty path") instead of a Java type name; {@link Main} turns the refusal into one
- * line naming the option, with exit code 2. Ranges are the commands' checks ({@link Checks}): non-finite
- * numbers pass here so that those checks can say the option's range.
+ * Picocli type converters for the option values of every command: whole numbers, numbers, paths, and the
+ * value a switch may be given ({@code --force=false}). They replace picocli's own so that a value of the wrong
+ * type is refused with what the option takes ("'1.5' is not a whole number", "'' is an empty path") instead of
+ * a Java type name; {@link Main} turns the refusal into one line naming the option, with exit code 2. Ranges
+ * are the commands' checks ({@link Checks}): non-finite numbers pass here so that those checks can say the
+ * option's range.
  */
 final class OptionValues {
 
@@ -57,6 +58,17 @@ final class OptionValues {
         cl.registerConverter(Double.class, OptionValues::number);
         cl.registerConverter(Double.TYPE, OptionValues::number);
         cl.registerConverter(Path.class, (ITypeConverter<Path>) OptionValues::path);
+        cl.registerConverter(Boolean.class, OptionValues::switchValue);
+        cl.registerConverter(Boolean.TYPE, OptionValues::switchValue);
+    }
+
+    /** A switch's attached value ({@code --force=false}): true or false, in any case. */
+    static Boolean switchValue(String s) {
+        String t = s.strip();
+        if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(t);
+        }
+        throw new BadValue("is not true or false", "alone, without a value (it is a switch)", false);
     }
 
     /** An int: refuses fractions, text and values beyond the int range. */

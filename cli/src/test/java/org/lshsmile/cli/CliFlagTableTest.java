@@ -34,7 +34,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * takes, and nothing is written. Values that are valid for an option (0 for --seed) are rows that must run.
  *
  * <p>{@link #everyOptionHasItsRows} reads the options from picocli's command specs, so an option added later
- * fails the test until the table has its rows.
+ * fails the test until the table has its rows: the values {@link #REQUIRED} for its type, or for a switch a bad
+ * attached value ({@code --force=abc}). No option is exempt.
  */
 class CliFlagTableTest {
 
@@ -51,8 +52,8 @@ class CliFlagTableTest {
         "Path", List.of(""),
         "String", List.of("", "abc"));
 
-    /** Options that take no value and so cannot be given a bad one: picocli refuses {@code --force=x} itself. */
-    private static final String SWITCH_REASON = "a switch: it takes no value";
+    /** The bad value attached to a switch, {@code --force=abc}: a row value starting with '=' is attached. */
+    private static final String SWITCH_VALUE = "=abc";
 
     @TempDir
     static Path shared;
@@ -129,7 +130,27 @@ class CliFlagTableTest {
         lshParams(r);
         validate(r);
         bench(r);
+        switches(r, "", "--help", "--version");
+        switches(r, "simulate", "--clamp", "--no-clamp", "--no-void-mask", "--unsafe-dt", "--check-invariants",
+            "--compare-exact", "--cascades", "--noise", "--force", "--debug", "--help", "--version");
+        switches(r, "dataset", "--clamp", "--no-clamp", "--no-void-mask", "--unsafe-dt", "--force", "--debug", "--help",
+            "--version");
+        switches(r, "learn", "--linear", "--force", "--debug", "--help", "--version");
+        switches(r, "bench", "--quick", "--peers", "--force", "--debug", "--help", "--version");
+        switches(r, "validate", "--quick", "--debug", "--help", "--version");
+        switches(r, "lsh-params", "--debug", "--help", "--version");
+        switches(r, "demo", "--debug", "--help", "--version");
         return r;
+    }
+
+    /**
+     * Switches take no value, but picocli lets one be attached ({@code --force=false}): anything but true or false
+     * is refused. (A valid {@code --quick=false} would run the whole bench, so no switch row runs.)
+     */
+    private static void switches(List<Row> r, String command, String... flags) {
+        for (String f : flags) {
+            refuse(r, command, f, SWITCH_VALUE, "give " + f + " alone, without a value (it is a switch)");
+        }
     }
 
     /** The options simulate and dataset share (ModelOptions). */
@@ -446,7 +467,7 @@ class CliFlagTableTest {
                 b.remove(e);
             }
         }
-        List<String> a = new ArrayList<>(List.of(row.command()));
+        List<String> a = new ArrayList<>(row.command().isEmpty() ? List.of() : List.of(row.command().split(" ")));
         b.forEach((k, v) -> {
             a.add(k);
             if (v != null) {
@@ -454,8 +475,12 @@ class CliFlagTableTest {
             }
         });
         a.addAll(extra);
-        a.add(row.flag());
-        a.add(row.value().replace(T, t.toString()));
+        if (row.value().startsWith("=")) {
+            a.add(row.flag() + row.value());
+        } else {
+            a.add(row.flag());
+            a.add(row.value().replace(T, t.toString()));
+        }
         return a.toArray(String[]::new);
     }
 
@@ -473,6 +498,15 @@ class CliFlagTableTest {
 
     // ---- coverage: every option has its rows ----
 
+    /** {@code cl} and all its subcommands, nested ones included. */
+    private static List<CommandLine> commands(CommandLine cl, List<CommandLine> into) {
+        into.add(cl);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            commands(sub, into);
+        }
+        return into;
+    }
+
     @Test
     void everyOptionHasItsRows() {
         CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
@@ -481,20 +515,18 @@ class CliFlagTableTest {
         Set<String> known = new TreeSet<>();
         List<String> missing = new ArrayList<>();
         int switches = 0;
-        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
-            String command = e.getKey();
-            for (OptionSpec o : e.getValue().getCommandSpec().options()) {
+        for (CommandLine sub : commands(cl, new ArrayList<>())) {
+            String command = sub.getCommandSpec().qualifiedName().replaceFirst("^lshsmile ?", "");
+            for (OptionSpec o : sub.getCommandSpec().options()) {
                 String flag = o.longestName();
                 known.add(command + " " + flag);
-                if (o.arity().max() == 0) {
-                    assertTrue(o.type() == boolean.class || o.type() == Boolean.class, () -> command + " " + flag
-                        + " takes no value but is not a boolean: give it rows");
-                    switches++;
-                    continue;
-                }
                 String type = o.auxiliaryTypes()[0].getSimpleName().replace("Integer", "int").replace("Long", "long")
-                    .replace("Double", "double");
-                List<String> want = REQUIRED.get(type);
+                    .replace("Double", "double").replace("Boolean", "boolean");
+                if (o.arity().max() == 0) {
+                    assertEquals("boolean", type, () -> command + " " + flag + " takes no value but is no switch");
+                    switches++;
+                }
+                List<String> want = o.arity().max() == 0 ? List.of(SWITCH_VALUE) : REQUIRED.get(type);
                 if (want == null) {
                     fail(command + " " + flag + " has type " + type + ", which this test has no bad values for: add"
                         + " them to REQUIRED and rows for the option");
@@ -508,8 +540,7 @@ class CliFlagTableTest {
                 }
             }
         }
-        assertEquals(List.of(), missing, "options of a type without a row (refused, or accepted when valid) for these"
-            + " values; switches (" + SWITCH_REASON + ") are exempt");
+        assertEquals(List.of(), missing, "options without a row (refused, or accepted when valid) for these values");
         for (Row x : rows) {
             assertTrue(known.contains(x.command() + " " + x.flag()), () -> "row for an option that does not exist: "
                 + x);
