@@ -329,7 +329,7 @@ final class LearnCommand implements Callable<Integer> {
         }
         double rate = lr != null ? lr : 0.05;
         if (!(rate > 0) || !(rate <= MAX_LR)) {
-            // a step of 1e6 (log parameters: a factor e^1e6) is already far past any useful rate; larger ones only diverge
+            // a step of 1e6 (on log parameters a factor e^1e6) is far past any useful rate; larger ones only diverge
             throw CliException.usage("--lr must be a finite number > 0 and at most " + Checks.fmt(MAX_LR) + ", got "
                 + Checks.fmt(rate), "give a learning rate such as --lr 0.05");
         }
