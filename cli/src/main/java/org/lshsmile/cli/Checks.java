@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.grid.MemoryBudget;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +52,17 @@ final class Checks {
                 + ", got " + fmt(v), fix);
         }
         return v;
+    }
+
+    /**
+     * {@code e} with {@code option} in front of its message ("--data: dataset d: no such directory; ..."), for
+     * checks of an option's value whose messages do not name the option; {@code e} itself when it names it.
+     */
+    static CliException named(String option, CliException e) {
+        if (Pattern.compile(Pattern.quote(option) + "(?![\\w-])").matcher(e.getMessage()).find()) {
+            return e;
+        }
+        return new CliException(e.exitCode(), option + ": " + e.getMessage(), null, e);
     }
 
     /**

@@ -145,7 +145,12 @@ final class DatasetCommand implements Callable<Integer> {
                     + " dataset)", "drop " + o.longestName());
             }
         }
-        Dataset d = Dataset.open(check);
+        Dataset d;
+        try {
+            d = Dataset.open(check);
+        } catch (CliException e) {
+            throw Checks.named("--check", e);
+        }
         d.verify();
         DatasetIndex x = d.index();
         stdout.printf(Locale.ROOT, "dataset %s: %s (preset %s), %d frames of shape %s, steps %d to %d every %d,"

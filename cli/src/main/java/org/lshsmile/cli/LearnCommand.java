@@ -63,6 +63,10 @@ import picocli.CommandLine.Spec;
 final class LearnCommand implements Callable<Integer> {
 
     private static final Pattern GRAIN_SHORT = Pattern.compile("(L|kappa)_?([0-9]+)");
+    /** The forms of --schedule (the rate times FACTOR every EVERY epochs, times GAMMA each epoch, cosine to FLOOR). */
+    private static final String SCHEDULES = "constant, step:FACTOR:EVERY, exp:GAMMA or cosine:PERIOD:FLOOR";
+    /** Largest --lr. */
+    private static final double MAX_LR = 1e6;
     /** Frames held in memory may use at most this share of the heap. */
     private static final double HEAP_SHARE = 0.6;
 
@@ -108,11 +112,11 @@ final class LearnCommand implements Callable<Integer> {
     private int epochs;
 
     @Option(names = "--lr", order = 90, paramLabel = "RATE", description = "adam/sgd: learning rate, in log"
-        + " parameters unless --linear (0.05 is a relative step of about 5%%). Default: 0.05.")
+        + " parameters unless --linear (0.05 is a relative step of about 5%%); > 0 and at most 1e6. Default: 0.05.")
     private Double lr;
 
     @Option(names = "--schedule", order = 100, paramLabel = "SPEC", description = "adam/sgd: learning-rate"
-        + " schedule: constant, step:N:F, exp:F or cosine:N:MIN. Default: constant.")
+        + " schedule: " + SCHEDULES + ". Default: constant.")
     private String schedule;
 
     @Option(names = "--batch", order = 110, paramLabel = "B", description = "adam/sgd: pairs per step. Default:"
@@ -222,9 +226,19 @@ final class LearnCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Checks.intInRange("--threads", nThreads, 1, 1024, "use 1 to the number of cores");
 
-        Dataset d = Dataset.open(data);
+        Dataset d;
+        try {
+            d = Dataset.open(data);
+        } catch (CliException e) {
+            throw Checks.named("--data", e);
+        }
         DatasetIndex index = d.index();
-        List<DatasetIndex.Pair> all = index.pairs(t);
+        List<DatasetIndex.Pair> all;
+        try {
+            all = index.pairs(t);
+        } catch (CliException e) {
+            throw Checks.named("--T", e);
+        }
         List<DatasetIndex.Pair> chosen = choosePairs(all);
         Model truthModel = index.model();
         Learnable truth;
@@ -238,13 +252,14 @@ final class LearnCommand implements Callable<Integer> {
         List<String> names = truth.parameterNames();
         boolean[] free = freeMask(truthModel, names);
         Learnable start = start(truth, truthModel, names, free, index);
+        OutputDir.check(out, force, "--out");
+        checkHeap(index, chosen);
+        List<RolloutGradient.Pair> pairs = load(d, chosen);
+        // after every check, so that a refused command line prints its one error line only
         if (init.isEmpty() && perturb == null) {
             err.println("[WARN] no --init or --perturb: learning starts at the dataset's own parameters (loss 0);"
                 + " give --init NAME=VALUE or --perturb F");
         }
-        OutputDir.check(out, force, "--out");
-        checkHeap(index, chosen);
-        List<RolloutGradient.Pair> pairs = load(d, chosen);
 
         KernelChoice.announce(err, kernels, k, nThreads, nThreads);
         err.printf(Locale.ROOT, "[INFO] learn: %s from %s, %d pairs T = %d steps apart (of %d), %d parameters free"
@@ -312,11 +327,21 @@ final class LearnCommand implements Callable<Integer> {
             throw CliException.usage("--lr and --schedule apply only to --optimizer adam or sgd (lbfgs chooses its"
                 + " steps by line search)", "drop them or use --optimizer adam");
         }
-        try {
-            Optimizers.Builder b = Optimizers.Options.builder().lr(lr != null ? lr : 0.05);
-            if (schedule != null) {
+        double rate = lr != null ? lr : 0.05;
+        if (!(rate > 0) || !(rate <= MAX_LR)) {
+            // a step of 1e6 (on log parameters a factor e^1e6) is far past any useful rate; larger ones only diverge
+            throw CliException.usage("--lr must be a finite number > 0 and at most " + Checks.fmt(MAX_LR) + ", got "
+                + Checks.fmt(rate), "give a learning rate such as --lr 0.05");
+        }
+        Optimizers.Builder b = Optimizers.Options.builder().lr(rate);
+        if (schedule != null) {
+            try {
                 b.schedule(schedule);
+            } catch (IllegalArgumentException e) {
+                throw Checks.fromCore("--schedule", e, "use " + SCHEDULES);
             }
+        }
+        try {
             return Optimizers.create(name, b.build());
         } catch (IllegalArgumentException e) {
             throw Checks.fromCore("--optimizer", e, "use lbfgs, adam or sgd");
@@ -459,11 +484,20 @@ final class LearnCommand implements Callable<Integer> {
             }
         }
         applyInit(theta, values);
+        Learnable s;
         try {
-            return truth.withParameters(theta);
+            s = truth.withParameters(theta);
         } catch (IllegalArgumentException e) {
             throw Checks.fromCore("--init", e, "give other starting values");
         }
+        double bound = s.model().stableDt(index.dx());
+        if (!(index.dt() < bound)) {
+            // the trainer would refuse it too, but only after the output checks and the frames are loaded
+            throw CliException.usage("the explicit step is unstable at the dataset's dt = " + Checks.fmt(index.dt())
+                + " with " + (init.isEmpty() ? "the starting parameters" : "--init " + String.join(" --init ", init))
+                + " (their stable bound is " + Checks.fmt(bound) + ")", "give smaller starting values");
+        }
+        return s;
     }
 
     /** Refuses frames that would not fit in the heap: distinct frames times their size. */

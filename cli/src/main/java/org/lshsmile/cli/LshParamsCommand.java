@@ -74,7 +74,8 @@ public final class LshParamsCommand implements Callable<Integer> {
         try {
             ch = ParameterChooser.choose(epsilon, c, r);
         } catch (IllegalArgumentException e) {
-            throw Checks.fromCore(null, e, "use a larger --epsilon or --c");
+            throw Checks.fromCore("--epsilon " + Checks.fmt(epsilon) + " with --c " + Checks.fmt(c), e,
+                "use a larger --epsilon or --c");
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("K = " + ch.k() + " hashes per table (AND); Theorem 1 gives K >= " + ch.theoremK());

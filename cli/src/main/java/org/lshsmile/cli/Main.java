@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
@@ -64,6 +65,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("lsh-params", new LshParamsCommand());
         cl.setOut(out);
         cl.setErr(err);
+        OptionValues.register(cl);
         cl.setParameterExceptionHandler(Main::onParameterError);
         cl.setExecutionExceptionHandler(Main::onExecutionError);
         return cl;
@@ -80,13 +82,20 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
         String msg = CliException.oneLine(ex.getMessage()).replaceAll("[.]$", "");
-        if (ex instanceof UnmatchedArgumentException u) {
+        String help = "see '" + cl.getCommandSpec().qualifiedName() + " --help'";
+        if (ex.getCause() instanceof OptionValues.BadValue b && ex.getArgSpec() instanceof OptionSpec o) {
+            // "--threads '1.5' is not a whole number; give --threads a whole number, see '... --help' for its range"
+            String name = o.longestName();
+            msg = name + " '" + ex.getValue() + "' " + b.getMessage() + "; give " + name + " " + b.takes() + ", "
+                + help + (b.numeric() ? " for its range" : "");
+            help = null;
+        } else if (ex instanceof UnmatchedArgumentException u) {
             List<String> s = u.getSuggestions();
             if (!s.isEmpty()) {
                 msg += " (did you mean " + String.join(" or ", s.subList(0, Math.min(3, s.size()))) + "?)";
             }
         }
-        err.println("lshsmile: error: " + msg + "; see '" + cl.getCommandSpec().qualifiedName() + " --help'");
+        err.println("lshsmile: error: " + CliException.oneLine(msg) + (help == null ? "" : "; " + help));
         if (Arrays.asList(args).contains("--debug")) {
             ex.printStackTrace(err);
         }

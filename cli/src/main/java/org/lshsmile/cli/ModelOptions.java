@@ -300,6 +300,13 @@ final class ModelOptions {
      */
     double timeStep(Model m, ModelPreset p, double h) {
         double stable = m.stableDt(h);
+        if (!(stable > 0)) {
+            // huge --param values (L=1e308) make the bound underflow to 0: no dt is stable, refuse before any output
+            throw CliException.usage("no time step is stable with " + (params.isEmpty() ? "these parameters"
+                : "--param " + String.join(" --param ", params)) + " (the explicit step's bound is "
+                + Checks.fmt(stable) + " for dx = " + Checks.fmt(h) + ")", "use smaller parameter values, e.g. the"
+                + " preset's");
+        }
         if (dt != null) {
             double t = dt;
             if (!(t > 0) || !Double.isFinite(t)) {
@@ -351,6 +358,14 @@ final class ModelOptions {
     }
 
     private RunSpec.InitialState readInit(String name, ModelPreset p) {
+        try {
+            return readInitFile(name, p);
+        } catch (CliException e) {
+            throw Checks.named("--init", e);
+        }
+    }
+
+    private RunSpec.InitialState readInitFile(String name, ModelPreset p) {
         if (name.equals(ModelPreset.GRAIN_GROWTH)) {
             return InitFile.read(init, name, 0, MAX_ORDER_PARAMS, "");
         }
@@ -369,13 +384,13 @@ final class ModelOptions {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", kind);
         if (name.equals(ModelPreset.CAHN_HILLIARD)) {
-            Checks.memory(1, n, n);
+            sizeFits(1, n);
             d.put("c0", ModelPreset.PFHUB_C0);
             d.put("eps", ModelPreset.PFHUB_EPS);
             return new RunSpec.InitialState(ModelPreset.pfhubInitial(n, n, h), 1, n, n, d);
         }
         if (name.equals(ModelPreset.NANOVOID)) {
-            Checks.memory(3, n, n);
+            sizeFits(3, n);
             return new RunSpec.InitialState(Nanovoid.initialState(kind, n, n), 3, n, n, d);
         }
         if (kind.equals("circle")) {
@@ -392,7 +407,7 @@ final class ModelOptions {
         long maxGrains = Math.min(MAX_GRAINS, (long) n * n);
         Checks.intInRange("--grains", g, 1, maxGrains, "use --grains " + Math.min(maxGrains, 30) + " or fewer"
             + (maxGrains < MAX_GRAINS ? ", or a larger --size" : ""));
-        Checks.memory(q, n, n);
+        sizeFits(q, n);
         long s = seed != null ? seed : DEFAULT_SEED;
         d.put("seed", s);
         d.put("grains", g);
@@ -402,6 +417,15 @@ final class ModelOptions {
             return new RunSpec.InitialState(v, q, n, n, d);
         } catch (IllegalArgumentException e) {
             throw Checks.fromCore("--ic voronoi", e, "use more --order-params or fewer --grains");
+        }
+    }
+
+    /** Refuses a generated state of {@code fields} x n x n that cannot fit, naming --size. */
+    private static void sizeFits(int fields, int n) {
+        try {
+            Checks.memory(fields, n, n);
+        } catch (CliException e) {
+            throw Checks.named("--size", e);
         }
     }
 
@@ -425,7 +449,7 @@ final class ModelOptions {
             throw CliException.usage("--circle-radius " + Checks.fmt(r) + " does not fit in the box of side "
                 + Checks.fmt(side) + " (--size x --dx)", "use a radius up to " + Checks.fmt(side / 2));
         }
-        Checks.memory(2, n, n);
+        sizeFits(2, n);
         d.put("radius", r);
         return new RunSpec.InitialState(GrainStates.circle(n, n, h, r), 2, n, n, d);
     }

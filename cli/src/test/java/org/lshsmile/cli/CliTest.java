@@ -169,7 +169,7 @@ class CliTest {
             row("--size must be between 2 and", "--size", "-5"),
             row("needs about", "--size", "1048576"),
             row("--steps must be between 0", "--steps", "-1"),
-            row("'abc' is not an int", "--steps", "abc"),
+            row("--steps 'abc' is not a whole number", "--steps", "abc"),
             row("--dx must be a finite number", "--dx", "0"),
             row("--dx must be a finite number", "--dx", "NaN"),
             row("--threads must be between 1 and 1024", "--threads", "0"),
