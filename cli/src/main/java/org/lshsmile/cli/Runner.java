@@ -70,7 +70,7 @@ final class Runner {
         this.err = err;
         this.model = spec.model();
         RunSpec.InitialState s = spec.init();
-        this.shape = new int[] {s.fields(), s.ny(), s.nx()};
+        this.shape = s.shape();
         this.names = new String[s.fields()];
         for (int f = 0; f < names.length; f++) {
             names[f] = model.fieldName(f);
@@ -163,6 +163,24 @@ final class Runner {
         return model instanceof GrainGrowth;
     }
 
+    /**
+     * The (m, ny, nx) values PNGs show: the state itself in 2-D; in 3-D the chosen slice of {@code buffer}
+     * (copied out, as Png takes a 2-D state).
+     */
+    private double[] pngState() {
+        RunSpec.InitialState s = spec.init();
+        if (!s.is3d()) {
+            return buffer;
+        }
+        int z = spec.naming().sliceOf(s.nz());
+        int plane = s.ny() * s.nx();
+        double[] out = new double[s.fields() * plane];
+        for (int f = 0; f < s.fields(); f++) {
+            System.arraycopy(buffer, (f * s.nz() + z) * plane, out, f * plane, plane);
+        }
+        return out;
+    }
+
     private Result execute() {
         long wall0 = System.nanoTime();
         dir = OutputDir.create(spec.out());
@@ -251,7 +269,7 @@ final class Runner {
 
     /** The grid with the initial state: the LSH engine encodes it when it is built. */
     private Grid loaded(RunSpec.InitialState s) {
-        Grid g = new Grid(s.fields(), s.ny(), s.nx(), spec.dx(), spec.bc());
+        Grid g = new Grid(s.fields(), s.nz(), s.ny(), s.nx(), spec.dx(), spec.bc());
         try {
             g.copyFrom(s.values());
             return g;
@@ -385,7 +403,9 @@ final class Runner {
     private void checkpoint(long step) {
         writeCsv();
         grid.copyTo(buffer);
-        lastCheckpoint = checkpoints.write(CheckpointMeta.of(spec), step, shape[0], shape[1], shape[2], buffer);
+        // a 3-D state is stored as (m, nz * ny, nx), the same C order, with nz in the meta
+        RunSpec.InitialState s = spec.init();
+        lastCheckpoint = checkpoints.write(CheckpointMeta.of(spec), step, s.fields(), s.nz() * s.ny(), s.nx(), buffer);
         checkpointStep = step;
     }
 
@@ -401,7 +421,7 @@ final class Runner {
         }
         if (n.png()) {
             if (grains()) {
-                var img = Png.render(buffer, shape[0], shape[1], shape[2]);
+                var img = Png.render(pngState(), spec.init().fields(), spec.init().ny(), spec.init().nx());
                 dir.write(stem + ".png", out -> Png.write(img, out));
             } else {
                 for (int f = 0; f < names.length; f++) {
@@ -417,7 +437,7 @@ final class Runner {
 
     /** One field of the state in {@code buffer} as a colour-mapped PNG. */
     private void writePng(String name, int field) {
-        var img = Png.renderField(buffer, field, shape[1], shape[2]);
+        var img = Png.renderField(pngState(), field, spec.init().ny(), spec.init().nx());
         dir.write(name, out -> Png.write(img, out));
     }
 
@@ -428,7 +448,7 @@ final class Runner {
 
     private Map<String, Object> report(String status, String error, Result r) {
         RunSpec.InitialState s = spec.init();
-        long elements = (long) s.ny() * s.nx() * s.fields(); // one element = one value of one field, as in bench/
+        long elements = (long) s.nz() * s.ny() * s.nx() * s.fields(); // one element = one value of one field, as in bench/
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lshsmile_version", VersionProvider.version());
         m.put("command", spec.command());
@@ -452,9 +472,12 @@ final class Runner {
         m.put("seed", spec.seed());
         m.put("dx", spec.dx());
         m.put("dt", spec.dt());
-        m.put("stable_dt", model.stableDt(spec.dx()));
+        m.put("stable_dt", model.stableDt(spec.dx(), s.is3d() ? 3 : 2));
         m.put("unsafe_dt", spec.unsafeDt());
-        m.put("size", new int[] {s.ny(), s.nx()});
+        m.put("size", s.is3d() ? new int[] {s.nz(), s.ny(), s.nx()} : new int[] {s.ny(), s.nx()});
+        if (s.is3d()) {
+            m.put("png_slice", spec.naming().sliceOf(s.nz()));
+        }
         m.put("bc", spec.bc().label());
         m.put("steps", spec.steps());
         m.put("start_step", r.startStep());

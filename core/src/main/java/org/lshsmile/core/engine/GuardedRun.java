@@ -29,7 +29,7 @@ public final class GuardedRun implements AutoCloseable {
         this.engine = engine;
         this.chunk = chunk;
         Grid g = engine.grid();
-        this.backup = new Grid(g.fields(), g.ny(), g.nx(), g.dx(), g.boundary());
+        this.backup = new Grid(g.fields(), g.nz(), g.ny(), g.nx(), g.dx(), g.boundary());
     }
 
     /** Guarded run with {@link #DEFAULT_CHUNK}. */
@@ -77,8 +77,8 @@ public final class GuardedRun implements AutoCloseable {
                 g.refreshHalo();
                 long badStep = steps + i;
                 steps = badStep - 1;
-                throw new NonFiniteStateException(badStep, engine.model().fieldName(bad.field()), bad.y(), bad.x(),
-                    bad.value(), engine.dt(), engine.model().stableDt(g.dx()));
+                throw new NonFiniteStateException(badStep, engine.model().fieldName(bad.field()), g.is3d() ? bad.z() : -1,
+                    bad.y(), bad.x(), bad.value(), engine.dt(), engine.model().stableDt(g.dx(), g.is3d() ? 3 : 2));
             }
         }
         throw new IllegalStateException("non-finite value did not reproduce on replay: engine is not deterministic");

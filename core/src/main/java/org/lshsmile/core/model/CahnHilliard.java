@@ -88,6 +88,27 @@ public final class CahnHilliard implements Model {
         return v;
     }
 
+    /**
+     * A 3-D extension of {@link #pfhub1Initial} (ours: PFHub benchmark 1 is 2-D): the 2-D pattern in (x, y)
+     * plus {@code eps cos(0.09 z) cos(0.12 x + 0.05 y)} with {@code z_k = (k + 1) dx}, C order (z, y, x). The
+     * mean stays near c0 and every slice differs, so the state is truly 3-D.
+     */
+    public static double[] pfhub1Initial3d(int nz, int ny, int nx, double dx, double c0, double eps) {
+        double[] plane = pfhub1Initial(ny, nx, dx, c0, eps);
+        double[] v = new double[nz * ny * nx];
+        for (int k = 0; k < nz; k++) {
+            double z = (k + 1) * dx;
+            for (int j = 0; j < ny; j++) {
+                double y = (j + 1) * dx;
+                for (int i = 0; i < nx; i++) {
+                    double x = (i + 1) * dx;
+                    v[(k * ny + j) * nx + i] = plane[j * nx + i] + eps * Math.cos(0.09 * z) * Math.cos(0.12 * x + 0.05 * y);
+                }
+            }
+        }
+        return v;
+    }
+
     @Override
     public String name() {
         return "cahn-hilliard";

@@ -506,7 +506,15 @@ public final class Nanovoid implements Model {
      * at (96, 96), inside c_v = 1, c_i = 0, eta = 1, outside c_v = 0.069, c_i = 0.122, eta = 0.
      */
     public static double[] initialState(String name, int ny, int nx) {
-        double scale = Math.min(ny, nx) / 128.0;
+        return initialState(name, 1, ny, nx);
+    }
+
+    /**
+     * The named initial state on an nz x ny x nx grid: in 3-D the voids are spheres centred on the middle
+     * slice, scaled by the smallest side; nz = 1 gives the 2-D state.
+     */
+    public static double[] initialState(String name, int nz, int ny, int nx) {
+        double scale = Math.min(nz == 1 ? ny : Math.min(nz, ny), nx) / 128.0;
         String n = name.trim().toLowerCase(Locale.ROOT);
         double[][] voids;
         double[] out;
@@ -529,7 +537,7 @@ public final class Nanovoid implements Model {
             }
             default -> throw new IllegalArgumentException("unknown nanovoid initial state '" + name + "': use v0, v1 or v2");
         }
-        return voids(ny, nx, voids, in, out);
+        return voids(nz, ny, nx, voids, in, out);
     }
 
     /**
@@ -537,19 +545,29 @@ public final class Nanovoid implements Model {
      * {@code outside} ({c_v, c_i, eta}), as a (3, ny, nx) C-order array.
      */
     public static double[] voids(int ny, int nx, double[][] voids, double[] inside, double[] outside) {
-        double[] v = new double[3 * ny * nx];
-        int plane = ny * nx;
-        for (int y = 0; y < ny; y++) {
-            for (int x = 0; x < nx; x++) {
-                boolean hit = false;
-                for (double[] c : voids) {
-                    double dy = y - c[0];
-                    double dx = x - c[1];
-                    hit |= dy * dy + dx * dx < c[2] * c[2];
-                }
-                double[] src = hit ? inside : outside;
-                for (int f = 0; f < 3; f++) {
-                    v[f * plane + y * nx + x] = src[f];
+        return voids(1, ny, nx, voids, inside, outside);
+    }
+
+    /** Spherical voids centred on slice nz / 2 (circles when nz = 1), as a (3, nz, ny, nx) C-order array. */
+    public static double[] voids(int nz, int ny, int nx, double[][] voids, double[] inside, double[] outside) {
+        double[] v = new double[3 * nz * ny * nx];
+        int plane = nz * ny * nx;
+        double cz = nz == 1 ? 0 : nz / 2.0;
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    boolean hit = false;
+                    for (double[] c : voids) {
+                        double dy = y - c[0];
+                        double dx = x - c[1];
+                        double dz = z - cz;
+                        hit |= dy * dy + dx * dx + dz * dz < c[2] * c[2];
+                    }
+                    double[] src = hit ? inside : outside;
+                    int cell = (z * ny + y) * nx + x;
+                    for (int f = 0; f < 3; f++) {
+                        v[f * plane + cell] = src[f];
+                    }
                 }
             }
         }
