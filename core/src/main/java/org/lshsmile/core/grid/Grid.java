@@ -44,6 +44,18 @@ public final class Grid implements AutoCloseable {
     private MemorySegment cur;
     private MemorySegment next;
     private boolean closed;
+    private HaloExchange exchange;
+    private long cellOffset;
+
+    /**
+     * Fills the ghost layers another process owns, after the local boundary rule has filled every ghost
+     * layer (distributed runs: slabs along the slowest axis). Runs on one thread at a time.
+     */
+    @FunctionalInterface
+    public interface HaloExchange {
+        /** Overwrites the slab-axis ghost layers of {@code grid}'s current buffer that neighbours own. */
+        void exchange(Grid grid);
+    }
 
     /**
      * Allocates a zeroed grid.
@@ -106,6 +118,8 @@ public final class Grid implements AutoCloseable {
         this.sliceStride = shape.sliceStride;
         this.planeStride = shape.planeStride;
         this.arena = null;
+        this.exchange = shape.exchange;
+        this.cellOffset = shape.cellOffset;
         this.cur = current;
         this.next = next;
     }
@@ -335,9 +349,34 @@ public final class Grid implements AutoCloseable {
         return fields + " x " + (nz == 1 ? "" : nz + " x ") + ny + " x " + nx;
     }
 
+    /**
+     * Makes this grid one slab of a distributed grid: {@link #refreshHalo()} then lets {@code exchange}
+     * overwrite the ghost layers neighbours own, and {@code cellOffset} is the global index of local cell
+     * (0, 0, 0), {@code (z, y, x) -> cellOffset + (z ny + y) nx + x}, which keys per-cell random draws.
+     *
+     * @param exchange   the exchange, or null for a grid of its own
+     * @param cellOffset the global index of the first local cell, {@code >= 0}
+     */
+    public void distribute(HaloExchange exchange, long cellOffset) {
+        if (cellOffset < 0) {
+            throw new IllegalArgumentException("cellOffset must be >= 0, got " + cellOffset);
+        }
+        ensureOpen();
+        this.exchange = exchange;
+        this.cellOffset = cellOffset;
+    }
+
+    /** Global index of local cell (0, 0, 0): 0 unless {@link #distribute} said otherwise. */
+    public long cellOffset() {
+        return cellOffset;
+    }
+
     /** Fills the halo of the current state from its interior according to the boundary condition. */
     public void refreshHalo() {
         Halo.refresh(current(), fields, nz, ny, nx, rowStride, sliceStride, planeStride, boundary);
+        if (exchange != null) {
+            exchange.exchange(this);
+        }
     }
 
     /** Whether {@link #close()} has been called. */

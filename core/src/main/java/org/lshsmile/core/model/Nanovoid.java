@@ -287,7 +287,8 @@ public final class Nanovoid implements Model {
                 int y = r - grid.rowStart();
                 for (int x = 0; x < grid.nx(); x++) {
                     long i = grid.index(0, z, y, x);
-                    long key = CounterRandom.key(sources.seed(), step, ((long) z * grid.ny() + y) * grid.nx() + x);
+                    long cell = grid.cellOffset() + ((long) z * grid.ny() + y) * grid.nx() + x;
+                    long key = CounterRandom.key(sources.seed(), step, cell);
                     double pv = 0;
                     double pi = 0;
                     if (sources.cascades() && cur.getAtIndex(D, i + 2 * ps) < 0.8
