@@ -21,8 +21,13 @@ fi
 codegen="-std=c99 -O3 -march=native -ffp-contract=off -fno-trapping-math"
 flags="$codegen -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror"
 march="$("$cc" -march=native -Q --help=target 2>/dev/null | awk '$1 == "-march=" { print $2; exit }' || true)"
+# The MPI shim (src/lshsmile_mpi.c) needs mpi.h and mpicc: build-mpi.sh builds it into its own library.
+sources=()
+for f in "$here"/src/*.c; do
+  [ "$(basename "$f")" = lshsmile_mpi.c ] || sources+=("$f")
+done
 # shellcheck disable=SC2086 # flags is a list of words
 "$cc" $flags \
   -DLSHSMILE_VERSION="\"$version\"" -DLSHSMILE_CFLAGS="\"$codegen\"" -DLSHSMILE_MARCH="\"${march:-unknown}\"" \
-  -I"$here/include" "$here"/src/*.c -lm -o "$out/liblshsmile.so"
+  -I"$here/include" "${sources[@]}" -lm -o "$out/liblshsmile.so"
 echo "[INFO] lshsmile native: built $out/liblshsmile.so with $("$cc" --version | head -n 1) (march ${march:-unknown})"
