@@ -84,7 +84,7 @@ final class SimulateCommand implements Callable<Integer> {
         "--noise", Set.of(ModelPreset.NANOVOID));
 
     /** The options --resume may be combined with. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--steps", "--debug");
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--steps", "--debug", "--distributed");
 
     @Spec
     private CommandSpec spec;
@@ -210,6 +210,14 @@ final class SimulateCommand implements Callable<Integer> {
             + " Also replaces an existing --stats FILE.")
     private boolean force;
 
+    @Option(names = "--distributed", order = 395,
+        description = "Run as one rank of an MPI job: mpirun -np N ./lshsmile simulate ... --distributed. The grid is"
+            + " cut into N slabs along its slowest axis (y in 2-D, z in 3-D), each rank steps its slab and exchanges"
+            + " two ghost layers with its neighbours every step, and rank 0 gathers the state and writes every file;"
+            + " the state is bitwise that of one process. Exact and active engines. Needs Open MPI and the shim"
+            + " native/target/liblshsmile_mpi.so (built when mpicc is present).")
+    private boolean distributed;
+
     @Option(names = "--debug", order = 410, description = "Show stack traces with errors.")
     private boolean debug;
 
@@ -222,6 +230,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (distributed) {
+            return DistributedRun.call(() -> resume != null ? resumed() : build(), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+        }
         RunSpec run = resume != null ? resumed() : build();
         Runner.Result r = Runner.run(run, spec.commandLine().getErr());
         Summary.print(spec.commandLine().getOut(), run, r);
