@@ -597,6 +597,12 @@ final class Runner {
             d.put("ranks", comm.size());
             d.put("slabs_along", s.is3d() ? "z" : "y");
             d.put("writer", "rank 0 (gathers the slabs at every output)");
+            if (slab != null) {
+                d.put("halo_exchanges_rank0", slab.exchanges());
+                d.put("halo_seconds_rank0", slab.exchangeSeconds());
+                d.put("halo_us_per_exchange_rank0", slab.exchanges() > 0 ? slab.exchangeSeconds() * 1e6 / slab.exchanges()
+                    : Double.NaN);
+            }
             m.put("distributed", d);
         }
         if (spec.active()) {

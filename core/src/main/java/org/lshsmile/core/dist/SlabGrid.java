@@ -27,6 +27,8 @@ public final class SlabGrid implements AutoCloseable {
     private final int nz;
     private final int ny;
     private final int nx;
+    private long exchangeNanos;
+    private long exchanges;
 
     /**
      * The slab of {@code comm.rank()} of an {@code fields x nz x ny x nx} grid (nz = 1: 2-D, cut along y).
@@ -52,6 +54,7 @@ public final class SlabGrid implements AutoCloseable {
     }
 
     private void exchange(Grid g, boolean periodic) {
+        long t0 = System.nanoTime();
         MemorySegment s = g.current();
         long unit = g.is3d() ? g.sliceStride() : g.rowStride();
         long layer = unit * Double.BYTES;
@@ -63,6 +66,18 @@ public final class SlabGrid implements AutoCloseable {
             comm.haloExchange(s.asSlice(base + h * layer, two), s.asSlice(base, two),
                 s.asSlice(base + count * layer, two), s.asSlice(base + (h + count) * layer, two), 2 * unit, periodic);
         }
+        exchangeNanos += System.nanoTime() - t0;
+        exchanges++;
+    }
+
+    /** Halo exchanges done (one per halo refresh: every step, and at loads and energy evaluations). */
+    public long exchanges() {
+        return exchanges;
+    }
+
+    /** Wall time spent in halo exchanges on this rank, waiting for the neighbours included. */
+    public double exchangeSeconds() {
+        return exchangeNanos * 1e-9;
     }
 
     /** The local grid: step it with any engine; every halo refresh exchanges with the neighbours. */
