@@ -48,6 +48,10 @@ final class CheckpointMeta {
         m.put("threads", Integer.toString(s.threads()));
         m.put("every", Integer.toString(s.every()));
         m.put("formats", s.naming().formats());
+        if (s.init().is3d()) {
+            m.put("nz", Integer.toString(s.init().nz()));
+            m.put("png_slice", Integer.toString(s.naming().sliceOf(s.init().nz())));
+        }
         m.put("checkpoint_every", Integer.toString(s.checkpointEvery()));
         m.put("steps_total", Integer.toString(s.steps()));
         m.put("seed", Long.toString(s.seed()));

@@ -84,23 +84,30 @@ final class Checks {
      * scratch.
      */
     static void memory(int fields, int ny, int nx) {
-        long values = (long) fields * ny * nx;
+        memory(fields, 1, ny, nx);
+    }
+
+    /** As {@link #memory(int, int, int)} for a grid of nz slices. */
+    static void memory(int fields, int nz, int ny, int nx) {
+        long values = (long) fields * nz * ny * nx;
+        String shape = fields + " x " + (nz == 1 ? "" : nz + " x ") + ny + " x " + nx;
         try {
             // the grid, the guard's backup grid, and the state array on the heap, all resident together
-            MemoryBudget.check(2 * Grid.bytesFor(fields, ny, nx) + values * Double.BYTES, "a grid of " + fields + " x "
-                + ny + " x " + nx + " with its guard copy and heap array");
+            long grid = Grid.bytesFor(fields, nz, ny, nx);
+            long need = grid > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 2 * grid + values * Double.BYTES;
+            MemoryBudget.check(need, "a grid of " + shape + " with its guard copy and heap array");
         } catch (IllegalStateException e) {
             throw fromCore(null, e, "use a smaller size or fewer fields");
         }
         if (values > MAX_ARRAY) {
-            throw CliException.usage("a state of " + fields + " x " + ny + " x " + nx + " = " + values
+            throw CliException.usage("a state of " + shape + " = " + values
                 + " values does not fit in one Java array (at most " + MAX_ARRAY + ")",
                 "use a smaller size or fewer fields");
         }
-        long heap = values * Double.BYTES + 2L * ny * nx * Integer.BYTES;
+        long heap = values * Double.BYTES + 2L * nz * ny * nx * Integer.BYTES;
         long max = Runtime.getRuntime().maxMemory();
         if (max != Long.MAX_VALUE && heap > max * 0.9) {
-            throw CliException.usage("a state of " + fields + " x " + ny + " x " + nx + " needs about "
+            throw CliException.usage("a state of " + shape + " needs about "
                 + MemoryBudget.human(heap) + " of Java heap, more than the " + MemoryBudget.human(max)
                 + " this JVM may use",
                 "use a smaller size, or raise the heap (LSHSMILE_JAVA_OPTS=-Xmx16g ./lshsmile ...)");

@@ -180,8 +180,11 @@ final class DatasetCommand implements Callable<Integer> {
         modelOptions.checkInit(name);
         OutputDir.check(out, force, "--out");
         RunSpec.InitialState state = modelOptions.initialState(name, p, kind, h, boundary, seed);
+        if (state.is3d()) {
+            throw CliException.usage("datasets (and learning) are 2-D only so far", "drop --nz");
+        }
         Model m = modelOptions.model(p, state, switches);
-        double t = modelOptions.timeStep(m, p, h);
+        double t = modelOptions.timeStep(m, p, h, 2);
         checkDisk(f, state);
         return new DatasetWriter.Spec(m, switches, p.name(), state, h, t, modelOptions.unsafeDt(), boundary, f, k0, k,
             modelOptions.kernelsRequested(), nThreads, seed != null ? seed : ModelOptions.DEFAULT_SEED, out, progress);

@@ -56,12 +56,13 @@ final class InitFile {
                 "check the path and its permissions", e);
         }
         int[] s = a.shape();
-        String want = fields == 1 ? "(ny, nx) or (1, ny, nx)" : fields > 1 ? "(" + fields + ", ny, nx)"
-            : "(m, ny, nx), or (ny, nx) for one field";
-        if (s.length != 2 && s.length != 3) {
+        String want = (fields == 1 ? "(ny, nx) or (1, ny, nx)" : fields > 1 ? "(" + fields + ", ny, nx)"
+            : "(m, ny, nx), or (ny, nx) for one field") + ", or (m, nz, ny, nx) for a 3-D state";
+        if (s.length < 2 || s.length > 4) {
             throw CliException.usage(init + " has shape " + Npy.shapeString(s), model + " needs " + want);
         }
-        int m = s.length == 3 ? s[0] : 1;
+        int m = s.length >= 3 ? s[0] : 1;
+        int nz = s.length == 4 ? s[1] : 1;
         int ny = s[s.length - 2];
         int nx = s[s.length - 1];
         if (fields > 0 && m != fields) {
@@ -69,19 +70,24 @@ final class InitFile {
                 + (m == 1 ? "" : "s") + ", but " + model + " has " + fields + " (" + fieldList + ")",
                 "save a state of shape " + want);
         }
-        if (m < 1 || m > maxFields || ny < 2 || nx < 2 || ny > Grid.MAX_SIDE || nx > Grid.MAX_SIDE) {
+        if (m < 1 || m > maxFields || ny < 2 || nx < 2 || ny > Grid.MAX_SIDE || nx > Grid.MAX_SIDE || nz < 1
+            || nz > Grid.MAX_SIDE) {
             throw CliException.usage(init + " has shape " + Npy.shapeString(s) + ": m must be 1.." + maxFields
-                + " and ny, nx 2.." + Grid.MAX_SIDE, "save a state of shape (m, ny, nx)");
+                + ", nz 1.." + Grid.MAX_SIDE + " and ny, nx 2.." + Grid.MAX_SIDE, "save a state of shape (m, ny, nx)"
+                + " or (m, nz, ny, nx)");
         }
-        Checks.memory(m, ny, nx);
+        Checks.memory(m, nz, ny, nx);
         double[] v = a.data();
         int plane = ny * nx;
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {
-                int f = i / plane;
+                int f = i / (plane * nz);
+                int z = i / plane % nz;
                 int y = i % plane / nx;
                 int x = i % nx;
-                String cell = s.length == 3 ? "[" + f + ", " + y + ", " + x + "] (field " + f + ", y=" + y + ", x=" + x
+                String cell = s.length == 4 ? "[" + f + ", " + z + ", " + y + ", " + x + "] (field " + f + ", z=" + z
+                    + ", y=" + y + ", x=" + x + ")"
+                    : s.length == 3 ? "[" + f + ", " + y + ", " + x + "] (field " + f + ", y=" + y + ", x=" + x
                     + ")" : "[" + y + ", " + x + "] (y=" + y + ", x=" + x + ")";
                 throw CliException.usage(init + ": the initial state has a non-finite value " + v[i] + " at " + cell,
                     "replace NaN and infinity with finite values, e.g. numpy.nan_to_num");
@@ -91,6 +97,6 @@ final class InitFile {
         d.put("source", "file");
         d.put("path", init.toAbsolutePath().toString());
         d.put("shape", s);
-        return new RunSpec.InitialState(v, m, ny, nx, d);
+        return new RunSpec.InitialState(v, m, nz, ny, nx, d);
     }
 }

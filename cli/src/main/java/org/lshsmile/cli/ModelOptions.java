@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.ic.GrainStates;
+import org.lshsmile.core.model.CahnHilliard;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.ModelPreset;
 import org.lshsmile.core.model.Nanovoid;
@@ -57,8 +58,9 @@ final class ModelOptions {
     private String preset;
 
     @Option(names = "--init", order = 30, paramLabel = "FILE.npy",
-        description = "Initial state from a float64 .npy of shape (m, ny, nx), or (ny, nx) when m = 1. The grid"
-            + " size (and Q) come from the file, so --size, --ic, --grains, --order-params, --circle-radius (and"
+        description = "Initial state from a float64 .npy of shape (m, ny, nx), or (ny, nx) when m = 1, or (m, nz, ny,"
+            + " nx) for a 3-D grid. The grid size (and Q) come from the file, so --size, --nz, --ic, --grains,"
+            + " --order-params, --circle-radius (and"
             + " for grain growth --seed) must not be given.")
     private Path init;
 
@@ -87,6 +89,12 @@ final class ModelOptions {
         description = "Grid of N x N cells for generated states. Default: the preset's (128, or 200 for"
             + " cahn-hilliard).")
     private Integer size;
+
+    @Option(names = "--nz", order = 95, paramLabel = "NZ",
+        description = "Slices along z: a 3-D grid of NZ x N x N cells (seven-point stencils; exact engine, simd or"
+            + " scalar kernels). Default: 1, a 2-D grid. 3-D states: grain-growth voronoi (3-D seeds), cahn-hilliard"
+            + " pfhub with a z term, nanovoid spherical voids.")
+    private Integer nz;
 
     @Option(names = "--dx", order = 100, paramLabel = "H", description = "Grid spacing. Default: the preset's.")
     private Double dx;
@@ -257,7 +265,7 @@ final class ModelOptions {
         if (init == null) {
             return;
         }
-        List<String> clash = new ArrayList<>(List.of("--size", "--ic", "--grains", "--order-params",
+        List<String> clash = new ArrayList<>(List.of("--size", "--nz", "--ic", "--grains", "--order-params",
             "--circle-radius"));
         if (name.equals(ModelPreset.GRAIN_GROWTH)) {
             clash.add("--seed");
@@ -298,8 +306,8 @@ final class ModelOptions {
      * The {@code --dt}, refused at or above the stable bound without {@code --unsafe-dt}; or the preset's,
      * or 90% of the stable bound when that is smaller (said in an INFO line).
      */
-    double timeStep(Model m, ModelPreset p, double h) {
-        double stable = m.stableDt(h);
+    double timeStep(Model m, ModelPreset p, double h, int dims) {
+        double stable = m.stableDt(h, dims);
         if (!(stable > 0)) {
             // huge --param values (L=1e308) make the bound underflow to 0: no dt is stable, refuse before any output
             throw CliException.usage("no time step is stable with " + (params.isEmpty() ? "these parameters"
@@ -381,19 +389,29 @@ final class ModelOptions {
                                           Long seed) {
         int n = Checks.intInRange("--size", size != null ? size : p.size(), 2, Grid.MAX_SIDE,
             "use a grid side such as 128");
+        int slices = Checks.intInRange("--nz", nz != null ? nz : 1, 1, Grid.MAX_SIDE,
+            "use --nz 1 for a 2-D grid, or a slice count such as 64");
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", kind);
+        if (slices > 1) {
+            d.put("nz", slices);
+        }
         if (name.equals(ModelPreset.CAHN_HILLIARD)) {
-            sizeFits(1, n);
+            sizeFits(1, slices, n);
             d.put("c0", ModelPreset.PFHUB_C0);
             d.put("eps", ModelPreset.PFHUB_EPS);
-            return new RunSpec.InitialState(ModelPreset.pfhubInitial(n, n, h), 1, n, n, d);
+            double[] v = slices == 1 ? ModelPreset.pfhubInitial(n, n, h)
+                : CahnHilliard.pfhub1Initial3d(slices, n, n, h, ModelPreset.PFHUB_C0, ModelPreset.PFHUB_EPS);
+            return new RunSpec.InitialState(v, 1, slices, n, n, d);
         }
         if (name.equals(ModelPreset.NANOVOID)) {
-            sizeFits(3, n);
-            return new RunSpec.InitialState(Nanovoid.initialState(kind, n, n), 3, n, n, d);
+            sizeFits(3, slices, n);
+            return new RunSpec.InitialState(Nanovoid.initialState(kind, slices, n, n), 3, slices, n, n, d);
         }
         if (kind.equals("circle")) {
+            if (slices > 1) {
+                throw CliException.usage("--ic circle is a 2-D state", "drop --nz, or use --ic voronoi in 3-D");
+            }
             return circle(n, h, d);
         }
         if (circleRadius != null) {
@@ -404,28 +422,28 @@ final class ModelOptions {
             : grains != null ? Math.max(1, Math.min(grains, DEFAULT_ORDER_PARAMS)) : DEFAULT_ORDER_PARAMS;
         Checks.intInRange("--order-params", q, 1, MAX_ORDER_PARAMS, "use e.g. --order-params 8");
         int g = grains != null ? grains : q;
-        long maxGrains = Math.min(MAX_GRAINS, (long) n * n);
+        long maxGrains = Math.min(MAX_GRAINS, (long) slices * n * n);
         Checks.intInRange("--grains", g, 1, maxGrains, "use --grains " + Math.min(maxGrains, 30) + " or fewer"
             + (maxGrains < MAX_GRAINS ? ", or a larger --size" : ""));
-        sizeFits(q, n);
+        sizeFits(q, slices, n);
         long s = seed != null ? seed : DEFAULT_SEED;
         d.put("seed", s);
         d.put("grains", g);
         d.put("periodic", boundary == Boundary.PERIODIC);
         try {
-            double[] v = GrainStates.voronoi(n, n, g, q, s, boundary == Boundary.PERIODIC).values();
-            return new RunSpec.InitialState(v, q, n, n, d);
+            double[] v = GrainStates.voronoi(slices, n, n, g, q, s, boundary == Boundary.PERIODIC).values();
+            return new RunSpec.InitialState(v, q, slices, n, n, d);
         } catch (IllegalArgumentException e) {
             throw Checks.fromCore("--ic voronoi", e, "use more --order-params or fewer --grains");
         }
     }
 
     /** Refuses a generated state of {@code fields} x n x n that cannot fit, naming --size. */
-    private static void sizeFits(int fields, int n) {
+    private static void sizeFits(int fields, int nz, int n) {
         try {
-            Checks.memory(fields, n, n);
+            Checks.memory(fields, nz, n, n);
         } catch (CliException e) {
-            throw Checks.named("--size", e);
+            throw Checks.named(nz > 1 ? "--size and --nz" : "--size", e);
         }
     }
 
@@ -449,7 +467,7 @@ final class ModelOptions {
             throw CliException.usage("--circle-radius " + Checks.fmt(r) + " does not fit in the box of side "
                 + Checks.fmt(side) + " (--size x --dx)", "use a radius up to " + Checks.fmt(side / 2));
         }
-        sizeFits(2, n);
+        sizeFits(2, 1, n);
         d.put("radius", r);
         return new RunSpec.InitialState(GrainStates.circle(n, n, h, r), 2, n, n, d);
     }

@@ -67,7 +67,8 @@ final class Resume {
             throw CliException.usage("--steps " + total + " is below step " + c.step() + " of the newest checkpoint",
                 "give --steps " + c.step() + " or more (the total from the start of the run)");
         }
-        Checks.memory(c.fields(), c.ny(), c.nx());
+        int nz = slices(c, file);
+        Checks.memory(c.fields(), nz, c.ny() / nz, c.nx());
         StencilKernels kernels = KernelChoice.resolve(set.kernels());
         List<String> rows = csvRows(dir.resolve("diagnostics.csv"), DiagnosticsCsv.header(set.model()), c.step(),
             set.every());
@@ -76,10 +77,40 @@ final class Resume {
         boolean vti = set.formats().contains("vti");
         String name = dir.relativize(file).toString().replace('\\', '/');
         return new RunSpec("simulate", set.model(), set.switches(), set.preset(),
-            new RunSpec.InitialState(c.data(), c.fields(), c.ny(), c.nx(), set.initialState()), set.dx(), set.dt(),
-            set.unsafeDt(), set.bc(), total, set.every(), kernels, set.kernels(), set.threads(), set.seed(), dir,
-            RunSpec.Naming.snapshots(npy, png, vti), set.checkpointEvery(), new RunSpec.Start(c.step(), name, rows),
+            new RunSpec.InitialState(c.data(), c.fields(), nz, c.ny() / nz, c.nx(), set.initialState()), set.dx(),
+            set.dt(), set.unsafeDt(), set.bc(), total, set.every(), kernels, set.kernels(), set.threads(), set.seed(),
+            dir, RunSpec.Naming.snapshots(npy, png, vti).withSlice(nz > 1 ? pngSlice(c, file) : -1),
+            set.checkpointEvery(), new RunSpec.Start(c.step(), name, rows),
             progress, set.engine(), set.tau(), null, null, false);
+    }
+
+    /** Slices of a checkpointed state: its {@code nz} meta entry (3-D runs store (m, nz * ny, nx)), else 1. */
+    private static int slices(Checkpoint c, Path file) {
+        String v = c.meta().get("nz");
+        if (v == null) {
+            return 1;
+        }
+        try {
+            int nz = Integer.parseInt(v);
+            if (nz >= 2 && c.ny() % nz == 0 && c.ny() / nz >= 2) {
+                return nz;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw CliException.usage(file + ": nz = '" + v + "' does not fit its " + c.ny() + " rows",
+            "resume from another checkpoint, or start the run again");
+    }
+
+    /** The PNG slice a 3-D run chose (its middle slice when the entry is missing or out of range). */
+    private static int pngSlice(Checkpoint c, Path file) {
+        int nz = slices(c, file);
+        try {
+            int z = Integer.parseInt(c.meta().getOrDefault("png_slice", "-1"));
+            return z >= 0 && z < nz ? z : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static boolean madeByLshsmile(Path report) {

@@ -88,13 +88,29 @@ record RunSpec(String command, Model model, ModelSwitches switches, String prese
     /**
      * The initial state. {@link Runner} reuses {@code values} as its snapshot buffer.
      *
-     * @param values      (fields, ny, nx) in C order
+     * @param values      (fields, nz, ny, nx) in C order
      * @param fields      m
+     * @param nz          slices: 1 for a 2-D state
      * @param ny          rows
      * @param nx          columns
      * @param description where it came from, for run.json
      */
-    record InitialState(double[] values, int fields, int ny, int nx, Map<String, Object> description) {
+    record InitialState(double[] values, int fields, int nz, int ny, int nx, Map<String, Object> description) {
+
+        /** A 2-D state (nz = 1). */
+        InitialState(double[] values, int fields, int ny, int nx, Map<String, Object> description) {
+            this(values, fields, 1, ny, nx, description);
+        }
+
+        /** Whether the state has more than one slice. */
+        boolean is3d() {
+            return nz > 1;
+        }
+
+        /** The .npy shape: (m, ny, nx), or (m, nz, ny, nx) in 3-D. */
+        int[] shape() {
+            return nz > 1 ? new int[] {fields, nz, ny, nx} : new int[] {fields, ny, nx};
+        }
     }
 
     /**
@@ -107,17 +123,28 @@ record RunSpec(String command, Model model, ModelSwitches switches, String prese
      * @param png     write .png snapshots
      * @param vti     write .vti snapshots
      * @param byFrame number snapshots 0, 1, 2, ... instead of by step
+     * @param slice   the slice a PNG of a 3-D state shows, or -1 for the middle one
      */
-    record Naming(String stem, boolean npy, boolean png, boolean vti, boolean byFrame) {
+    record Naming(String stem, boolean npy, boolean png, boolean vti, boolean byFrame, int slice) {
 
         /** simulate: {@code snap_%08d} by step, in the chosen formats. */
         static Naming snapshots(boolean npy, boolean png, boolean vti) {
-            return new Naming("snap_%08d", npy, png, vti, false);
+            return new Naming("snap_%08d", npy, png, vti, false, -1);
         }
 
         /** demo: PNG frames numbered 0, 1, 2, ... (what video encoders expect). */
         static Naming frames() {
-            return new Naming("frame_%05d", false, true, false, true);
+            return new Naming("frame_%05d", false, true, false, true, -1);
+        }
+
+        /** The same naming with PNGs of 3-D states showing slice {@code z} (-1: the middle). */
+        Naming withSlice(int z) {
+            return new Naming(stem, npy, png, vti, byFrame, z);
+        }
+
+        /** The slice PNGs of an nz-slice state show. */
+        int sliceOf(int nz) {
+            return slice >= 0 ? slice : nz / 2;
         }
 
         /** The formats, comma-separated, as {@code --format} takes them. */

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lshsmile.core.diag.Diagnostics;
+import org.lshsmile.core.dist.Communicator;
+import org.lshsmile.core.dist.SlabGrid;
 import org.lshsmile.core.engine.ActiveSetEngine;
 import org.lshsmile.core.engine.Engine;
 import org.lshsmile.core.engine.ExactEngine;
@@ -37,6 +39,12 @@ import org.lshsmile.core.model.Model;
  *
  * <p>A resumed run sets the engine's step counter to the checkpoint's step (random sources are keyed by
  * it) and continues the kept diagnostics rows, so its outputs equal those of an uninterrupted run.
+ *
+ * <p>Distributed ({@code --distributed}, one Runner per MPI rank): the engine steps this rank's
+ * {@link SlabGrid}; at every output (diagnostics row, snapshot, checkpoint, end) the slabs are gathered
+ * into a whole grid on rank 0, which computes the diagnostics on it (so they are the single-process
+ * numbers, bitwise) and writes every file; the other ranks write nothing. Every rank takes the same
+ * path through the loop, so the collectives match.
  */
 final class Runner {
 
@@ -52,7 +60,17 @@ final class Runner {
     private final DiagnosticsCsv csv;
     private final Checkpoints checkpoints;
     private OutputDir dir;
+    /** The whole grid the outputs read: the engine's own, or in a distributed run rank 0's gathered copy (null elsewhere). */
     private Grid grid;
+    /** The transport of a distributed run, or null. */
+    private final Communicator comm;
+    /** Whether this process writes the outputs: always, except on ranks other than 0 of a distributed run. */
+    private final boolean root;
+    /** This rank's slab of a distributed run, or null. */
+    private SlabGrid slab;
+    /** The engine's step count when the whole grid was last gathered. */
+    private long gatheredAt = -1;
+    private Engine engineOfRun;
     /** The LSH engine of this run, if it uses one (its bucket counts go into run.json). */
     private LshSmileEngine lsh;
     /** The LSH engine's totals, with {@link #lsh}. */
@@ -65,12 +83,14 @@ final class Runner {
     private String lastCheckpoint;
     private long checkpointStep = -1;
 
-    private Runner(RunSpec spec, PrintWriter err) {
+    private Runner(RunSpec spec, PrintWriter err, Communicator comm) {
         this.spec = spec;
         this.err = err;
+        this.comm = comm;
+        this.root = comm == null || comm.rank() == 0;
         this.model = spec.model();
         RunSpec.InitialState s = spec.init();
-        this.shape = new int[] {s.fields(), s.ny(), s.nx()};
+        this.shape = s.shape();
         this.names = new String[s.fields()];
         for (int f = 0; f < names.length; f++) {
             names[f] = model.fieldName(f);
@@ -151,8 +171,19 @@ final class Runner {
      *                      an I/O failure
      */
     static Result run(RunSpec spec, PrintWriter err) {
+        return run(spec, err, null);
+    }
+
+    /**
+     * Runs the spec as one rank of a distributed run over {@code comm} (null: a run of its own). Collective:
+     * every rank calls it with the same spec.
+     *
+     * @throws CliException as {@link #run(RunSpec, PrintWriter)}, on every rank for a blow-up; on the
+     *                      failing rank alone for an I/O failure of rank 0
+     */
+    static Result run(RunSpec spec, PrintWriter err, Communicator comm) {
         try {
-            return new Runner(spec, err).execute();
+            return new Runner(spec, err, comm).execute();
         } catch (OutOfMemoryError e) {
             throw new CliException(CliException.FAILURE, "out of Java heap memory",
                 "use a smaller size, or give java more heap (LSHSMILE_JAVA_OPTS=-Xmx16g ./lshsmile ...)", e);
@@ -163,33 +194,61 @@ final class Runner {
         return model instanceof GrainGrowth;
     }
 
+    /**
+     * The (m, ny, nx) values PNGs show: the state itself in 2-D; in 3-D the chosen slice of {@code buffer}
+     * (copied out, as Png takes a 2-D state).
+     */
+    private double[] pngState() {
+        RunSpec.InitialState s = spec.init();
+        if (!s.is3d()) {
+            return buffer;
+        }
+        int z = spec.naming().sliceOf(s.nz());
+        int plane = s.ny() * s.nx();
+        double[] out = new double[s.fields() * plane];
+        for (int f = 0; f < s.fields(); f++) {
+            System.arraycopy(buffer, (f * s.nz() + z) * plane, out, f * plane, plane);
+        }
+        return out;
+    }
+
     private Result execute() {
         long wall0 = System.nanoTime();
-        dir = OutputDir.create(spec.out());
+        dir = root ? OutputDir.create(spec.out()) : null;
         RunSpec.InitialState s = spec.init();
         RunSpec.Start start = spec.start();
-        if (spec.command().equals("simulate")) {
+        if (root && spec.command().equals("simulate")) {
             // a fresh run drops an earlier run's checkpoints, a resumed one those after its checkpoint
             checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
         }
-        try (Grid g = loaded(s);
+        try (SlabGrid sg = comm != null ? slab(s) : null;
+             Grid whole = root ? loaded(s) : null;
              ExactTwin tw = spec.compareExact() ? new ExactTwin(model, s.values(), s.fields(), s.ny(), s.nx(),
                  spec.dx(), spec.bc(), spec.dt(), spec.kernels(), spec.threads()) : null;
              StatsCsv stats = spec.stats() != null ? StatsCsv.open(spec.stats()) : null;
-             Engine engine = newEngine(g, stats);
-             GuardedRun guard = new GuardedRun(engine)) {
-            grid = g;
+             Engine engine = newEngine(sg != null ? sg.local() : whole, stats);
+             GuardedRun guard = new GuardedRun(engine, GuardedRun.DEFAULT_CHUNK, sg != null ? sg::anyNonFinite : null)) {
+            grid = whole;
+            slab = sg;
+            engineOfRun = engine;
             twin = tw;
             engine.setStepsDone(start.step()); // for the active engine this also marks the loaded state as new
             int threads = threads(engine);
-            KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads,
-                spec.lshEngine() ? 1 : spec.threads()); // the LSH engine is single-threaded so far
-            if (spec.active() || spec.lshEngine()) {
-                err.println("[INFO] engine: " + engine.description());
-                err.flush();
+            if (root) {
+                KernelChoice.announce(err, spec.kernelsRequested(), spec.kernels(), threads,
+                    spec.lshEngine() ? 1 : spec.threads()); // the LSH engine is single-threaded so far
+                if (spec.active() || spec.lshEngine()) {
+                    err.println("[INFO] engine: " + engine.description());
+                    err.flush();
+                }
+                if (comm != null) {
+                    err.println("[INFO] distributed: " + comm.size() + " rank" + (comm.size() == 1 ? "" : "s")
+                        + ", slabs along " + (s.is3d() ? "z" : "y") + ", rank 0 writes the files");
+                    err.flush();
+                }
             }
-            double f0 = model.freeEnergy(g);
-            int grains0 = grains() ? Diagnostics.countGrains(g) : -1;
+            double f0 = energy();
+            int grains0 = grains() && root ? Diagnostics.countGrains(grid) : -1;
             long done = start.step();
             writeReport("running", null, new Result(done, done, 0, 0, threads, f0, f0, grains0, grains0, 0,
                 lastCheckpoint, List.of(), 0, 0, null));
@@ -204,7 +263,7 @@ final class Runner {
             }
             long stepNanos = 0;
             NonFiniteStateException blowUp = null;
-            try (Progress bar = new Progress(spec.progress(), spec.command(), spec.steps() - done)) {
+            try (Progress bar = new Progress(spec.progress() && root, spec.command(), spec.steps() - done)) {
                 while (done < spec.steps()) {
                     long stop = Math.min(nextStop(done), done + GuardedRun.DEFAULT_CHUNK);
                     long t0 = System.nanoTime();
@@ -220,7 +279,7 @@ final class Runner {
                     done = stop;
                     bar.update(done - start.step());
                     if (done % spec.every() == 0) {
-                        record(done, model.freeEnergy(g));
+                        record(done, energy());
                         snapshot(done);
                     }
                     if (spec.checkpointEvery() > 0 && done % spec.checkpointEvery() == 0) {
@@ -231,27 +290,60 @@ final class Runner {
             if (blowUp != null) {
                 throw blewUp(blowUp, start.step() + guard.steps(), wall0, stepNanos, engine, f0, grains0);
             }
-            double fEnd = model.freeEnergy(g);
+            double fEnd = energy();
             if (lastRecorded != done) {
                 record(done, fEnd); // the end row, unless it fell on a multiple of --every
             }
             if (spec.checkpointEvery() > 0 && checkpointStep != done) {
                 checkpoint(done); // the last step too, so that --resume --steps N can extend the run
             }
-            int grainsEnd = grains() ? Diagnostics.countGrains(g) : -1;
+            int grainsEnd = grains() && root ? Diagnostics.countGrains(grid) : -1;
             finalOutputs(done);
             writeCsv();
             Result r = new Result(start.step(), done, (System.nanoTime() - wall0) * 1e-9, stepNanos * 1e-9,
                 threads, f0, fEnd, grains0, grainsEnd, frames, lastCheckpoint, List.of(),
                 denseSteps(engine, done - start.step()), sparseSteps(engine), compare());
             writeReport("ok", null, r);
-            return r.withWritten(dir.written());
+            return root ? r.withWritten(dir.written()) : r;
         }
+    }
+
+    /** This rank's slab of a distributed run, loaded with its part of the initial state. */
+    private SlabGrid slab(RunSpec.InitialState s) {
+        SlabGrid sg = new SlabGrid(comm, s.fields(), s.nz(), s.ny(), s.nx(), spec.dx(), spec.bc());
+        try {
+            sg.scatter(s.values());
+            return sg;
+        } catch (RuntimeException e) {
+            sg.close();
+            throw e;
+        }
+    }
+
+    /**
+     * In a distributed run, gathers the slabs into rank 0's whole grid unless that was done at this step
+     * already (collective: every rank reaches the same calls at the same steps). Nothing otherwise.
+     */
+    private void gather() {
+        if (slab == null || gatheredAt == engineOfRun.stepsDone()) {
+            return;
+        }
+        double[] all = slab.gather(0);
+        if (root) {
+            grid.copyFrom(all);
+        }
+        gatheredAt = engineOfRun.stepsDone();
+    }
+
+    /** The free energy of the whole current state, on the process that writes (NaN elsewhere). */
+    private double energy() {
+        gather();
+        return root ? model.freeEnergy(grid) : Double.NaN;
     }
 
     /** The grid with the initial state: the LSH engine encodes it when it is built. */
     private Grid loaded(RunSpec.InitialState s) {
-        Grid g = new Grid(s.fields(), s.ny(), s.nx(), spec.dx(), spec.bc());
+        Grid g = new Grid(s.fields(), s.nz(), s.ny(), s.nx(), spec.dx(), spec.bc());
         try {
             g.copyFrom(s.values());
             return g;
@@ -330,6 +422,10 @@ final class Runner {
     }
 
     private void finalOutputs(long step) {
+        gather();
+        if (!root) {
+            return;
+        }
         grid.copyTo(buffer);
         dir.writeNpy("final.npy", shape, buffer);
         RunSpec.Naming n = spec.naming();
@@ -345,6 +441,12 @@ final class Runner {
 
     private CliException blewUp(NonFiniteStateException e, long goodSteps, long wall0, long stepNanos, Engine engine,
                                 double f0, int grains0) {
+        gatheredAt = -1; // the guard put the last good state back
+        gather();
+        if (!root) {
+            return new CliException(CliException.NON_FINITE, CliException.oneLine(e.getMessage()),
+                "rank 0 writes the last good state (step " + goodSteps + ")", e);
+        }
         grid.copyTo(buffer);
         dir.writeNpy("last_good.npy", shape, buffer);
         double f = model.freeEnergy(grid);
@@ -362,6 +464,9 @@ final class Runner {
     }
 
     private void record(long step, double freeEnergy) {
+        if (!root) {
+            return;
+        }
         if (twin != null) {
             ExactTwin.Error e = twin.compareAt(step, grid);
             csv.add(step, step * spec.dt(), freeEnergy, Diagnostics.fieldTotals(grid), e.max(), e.mean());
@@ -376,6 +481,9 @@ final class Runner {
     }
 
     private void writeCsv() {
+        if (!root) {
+            return;
+        }
         byte[] bytes = csv.bytes();
         dir.write("diagnostics.csv", out -> out.write(bytes));
         lastCsvWrite = System.nanoTime();
@@ -383,15 +491,27 @@ final class Runner {
 
     /** diagnostics.csv first, so it holds every row up to any checkpoint a resume may pick. */
     private void checkpoint(long step) {
+        gather();
+        checkpointStep = step;
+        if (!root) {
+            return;
+        }
         writeCsv();
         grid.copyTo(buffer);
-        lastCheckpoint = checkpoints.write(CheckpointMeta.of(spec), step, shape[0], shape[1], shape[2], buffer);
+        // a 3-D state is stored as (m, nz * ny, nx), the same C order, with nz in the meta
+        RunSpec.InitialState s = spec.init();
+        lastCheckpoint = checkpoints.write(CheckpointMeta.of(spec), step, s.fields(), s.nz() * s.ny(), s.nx(), buffer);
         checkpointStep = step;
     }
 
     private void snapshot(long step) {
         RunSpec.Naming n = spec.naming();
         if (!n.npy() && !n.png() && !n.vti()) {
+            return;
+        }
+        gather();
+        if (!root) {
+            frames++;
             return;
         }
         String stem = String.format(Locale.ROOT, n.stem(), n.byFrame() ? frames : step);
@@ -401,7 +521,7 @@ final class Runner {
         }
         if (n.png()) {
             if (grains()) {
-                var img = Png.render(buffer, shape[0], shape[1], shape[2]);
+                var img = Png.render(pngState(), spec.init().fields(), spec.init().ny(), spec.init().nx());
                 dir.write(stem + ".png", out -> Png.write(img, out));
             } else {
                 for (int f = 0; f < names.length; f++) {
@@ -417,18 +537,21 @@ final class Runner {
 
     /** One field of the state in {@code buffer} as a colour-mapped PNG. */
     private void writePng(String name, int field) {
-        var img = Png.renderField(buffer, field, shape[1], shape[2]);
+        var img = Png.renderField(pngState(), field, spec.init().ny(), spec.init().nx());
         dir.write(name, out -> Png.write(img, out));
     }
 
     private void writeReport(String status, String error, Result r) {
+        if (!root) {
+            return;
+        }
         byte[] bytes = Json.write(report(status, error, r)).getBytes(StandardCharsets.UTF_8);
         dir.write("run.json", out -> out.write(bytes));
     }
 
     private Map<String, Object> report(String status, String error, Result r) {
         RunSpec.InitialState s = spec.init();
-        long elements = (long) s.ny() * s.nx() * s.fields(); // one element = one value of one field, as in bench/
+        long elements = (long) s.nz() * s.ny() * s.nx() * s.fields(); // one element = one value of one field, as in bench/
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lshsmile_version", VersionProvider.version());
         m.put("command", spec.command());
@@ -452,9 +575,12 @@ final class Runner {
         m.put("seed", spec.seed());
         m.put("dx", spec.dx());
         m.put("dt", spec.dt());
-        m.put("stable_dt", model.stableDt(spec.dx()));
+        m.put("stable_dt", model.stableDt(spec.dx(), s.is3d() ? 3 : 2));
         m.put("unsafe_dt", spec.unsafeDt());
-        m.put("size", new int[] {s.ny(), s.nx()});
+        m.put("size", s.is3d() ? new int[] {s.nz(), s.ny(), s.nx()} : new int[] {s.ny(), s.nx()});
+        if (s.is3d()) {
+            m.put("png_slice", spec.naming().sliceOf(s.nz()));
+        }
         m.put("bc", spec.bc().label());
         m.put("steps", spec.steps());
         m.put("start_step", r.startStep());
@@ -466,6 +592,19 @@ final class Runner {
             m.put("checkpoint", r.checkpoint());
         }
         m.put("engine", spec.engine());
+        if (comm != null) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("ranks", comm.size());
+            d.put("slabs_along", s.is3d() ? "z" : "y");
+            d.put("writer", "rank 0 (gathers the slabs at every output)");
+            if (slab != null) {
+                d.put("halo_exchanges_rank0", slab.exchanges());
+                d.put("halo_seconds_rank0", slab.exchangeSeconds());
+                d.put("halo_us_per_exchange_rank0", slab.exchanges() > 0 ? slab.exchangeSeconds() * 1e6 / slab.exchanges()
+                    : Double.NaN);
+            }
+            m.put("distributed", d);
+        }
         if (spec.active()) {
             m.put("tau", spec.tau());
             m.put("dense_fraction", ActiveSetEngine.DENSE_FRACTION);

@@ -84,7 +84,7 @@ final class SimulateCommand implements Callable<Integer> {
         "--noise", Set.of(ModelPreset.NANOVOID));
 
     /** The options --resume may be combined with. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--steps", "--debug");
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--steps", "--debug", "--distributed");
 
     @Spec
     private CommandSpec spec;
@@ -189,6 +189,10 @@ final class SimulateCommand implements Callable<Integer> {
         description = "Snapshot formats, comma-separated: any of npy, png, vti. Default: ${DEFAULT-VALUE}.")
     private List<String> formats;
 
+    @Option(names = "--slice", order = 375, paramLabel = "Z",
+        description = "3-D runs: the slice z (0-based) the PNG snapshots show. Default: the middle one, nz / 2.")
+    private Integer slice;
+
     @Option(names = "--checkpoint-every", order = 380, paramLabel = "K",
         description = "Write a checkpoint (state and settings, crash-safe) every K steps and at the end into"
             + " DIR/checkpoints/, keeping the newest 2. Default: none.")
@@ -206,6 +210,14 @@ final class SimulateCommand implements Callable<Integer> {
             + " Also replaces an existing --stats FILE.")
     private boolean force;
 
+    @Option(names = "--distributed", order = 395,
+        description = "Run as one rank of an MPI job: mpirun -np N ./lshsmile simulate ... --distributed. The grid is"
+            + " cut into N slabs along its slowest axis (y in 2-D, z in 3-D), each rank steps its slab and exchanges"
+            + " two ghost layers with its neighbours every step, and rank 0 gathers the state and writes every file;"
+            + " the state is bitwise that of one process. Exact and active engines. Needs Open MPI and the shim"
+            + " native/target/liblshsmile_mpi.so (built when mpicc is present).")
+    private boolean distributed;
+
     @Option(names = "--debug", order = 410, description = "Show stack traces with errors.")
     private boolean debug;
 
@@ -218,6 +230,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (distributed) {
+            return DistributedRun.call(() -> resume != null ? resumed() : build(), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+        }
         RunSpec run = resume != null ? resumed() : build();
         Runner.Result r = Runner.run(run, spec.commandLine().getErr());
         Summary.print(spec.commandLine().getOut(), run, r);
@@ -278,8 +294,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         RunSpec.InitialState state = modelOptions.initialState(name, p, kind, h, boundary, seed);
+        naming = threeD(state, engineName, k, naming);
         Model m = modelOptions.model(p, state, switches);
-        double t = modelOptions.timeStep(m, p, h);
+        double t = modelOptions.timeStep(m, p, h, state.is3d() ? 3 : 2);
         return new RunSpec("simulate", m, switches, p.name(), state, h, t, modelOptions.unsafeDt(), boundary, steps,
             k0, k, modelOptions.kernelsRequested(), nThreads, seed != null ? seed : ModelOptions.DEFAULT_SEED, out,
             naming, ckpt, RunSpec.Start.FRESH, progress, engineName, threshold, lshSettings(engineName, ckpt), stats,
@@ -340,6 +357,30 @@ final class SimulateCommand implements Callable<Integer> {
         // --seed S alone fixes the whole run, hash family included; --lsh-seed varies the hashes on their own
         long hashSeed = lshSeed != null ? lshSeed : seed != null ? seed : DEFAULT_LSH_SEED;
         return new RunSpec.LshSettings(mode, r, r0, k, l, hashSeed, checkInvariants);
+    }
+
+    /** Refuses what 3-D grids do not have yet (engines, C kernels); the PNG slice. */
+    private RunSpec.Naming threeD(RunSpec.InitialState state, String engineName, StencilKernels k,
+                                  RunSpec.Naming naming) {
+        if (!state.is3d()) {
+            if (slice != null) {
+                throw CliException.usage("--slice applies only to 3-D runs", "drop --slice, or add --nz");
+            }
+            return naming;
+        }
+        if (!engineName.equals(RunSpec.EXACT)) {
+            throw CliException.usage("--engine " + engineName + " is 2-D only so far; this grid is "
+                + state.nz() + " x " + state.ny() + " x " + state.nx(), "use --engine exact for 3-D grids");
+        }
+        if (!k.has3d()) {
+            throw CliException.usage("--kernels " + k.name() + " has no 3-D step", "use --kernels simd or scalar"
+                + " (or auto) for 3-D grids");
+        }
+        if (slice == null) {
+            return naming;
+        }
+        return naming.withSlice(Checks.intInRange("--slice", slice, 0, state.nz() - 1,
+            "give a slice index from 0 to " + (state.nz() - 1)));
     }
 
     private RunSpec.Naming naming() {

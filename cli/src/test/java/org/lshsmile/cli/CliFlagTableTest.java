@@ -132,7 +132,7 @@ class CliFlagTableTest {
         bench(r);
         switches(r, "", "--help", "--version");
         switches(r, "simulate", "--clamp", "--no-clamp", "--no-void-mask", "--unsafe-dt", "--check-invariants",
-            "--compare-exact", "--cascades", "--noise", "--force", "--debug", "--help", "--version");
+            "--compare-exact", "--cascades", "--noise", "--distributed", "--force", "--debug", "--help", "--version");
         switches(r, "dataset", "--clamp", "--no-clamp", "--no-void-mask", "--unsafe-dt", "--force", "--debug", "--help",
             "--version");
         switches(r, "learn", "--linear", "--force", "--debug", "--help", "--version");
@@ -171,6 +171,9 @@ class CliFlagTableTest {
         refuse(r, c, "--size", "1", "between 2 and 1048576");
         refuse(r, c, "--size", "1048577", "between 2 and 1048576");
         refuse(r, c, "--size", "1048576", "use a smaller size"); // in range, but far beyond memory: refused first
+        ints(r, c, "--nz", "--nz must be between 1 and 1048576");
+        refuse(r, c, "--nz", "1048577", "between 1 and 1048576");
+        refuse(r, c, "--nz", "1048576", "use a smaller size"); // in range, but far beyond memory
         doubles(r, c, "--dx", "--dx must be a finite number between 1e-06 and 1000000");
         refuse(r, c, "--dx", "1e7", "between 1e-06 and 1000000");
         doubles(r, c, "--dt", "--dt must be a positive finite number");
@@ -231,6 +234,16 @@ class CliFlagTableTest {
         ints(r, c, "--every", "--every must be between 1 and 2147483647");
         accept(r, c, "--every", "2147483647");
         strings(r, c, "--format", "use any of npy, png, vti");
+        // --slice: 0 is valid, the range is the grid's slices
+        for (String v : List.of("abc", "", "NaN", "1.5")) {
+            refuse(r, c, "--slice", v, "give --slice a whole number", "--nz", "4");
+        }
+        refuse(r, c, "--slice", "2147483648", "beyond the whole-number range -2147483648 to 2147483647", "--nz", "4");
+        refuse(r, c, "--slice", "-1", "give a slice index from 0 to 3", "--nz", "4");
+        refuse(r, c, "--slice", "4", "give a slice index from 0 to 3", "--nz", "4");
+        refuse(r, c, "--slice", "0", "add --nz"); // a 2-D run has no slices
+        accept(r, c, "--slice", "0", "--nz", "4");
+        accept(r, c, "--slice", "3", "--nz", "4");
         refuse(r, c, "--format", "npy,abc", "use any of npy, png, vti");
         ints(r, c, "--checkpoint-every", "--checkpoint-every must be between 1 and 2147483647");
         paths(r, c, "--resume", ALONE);

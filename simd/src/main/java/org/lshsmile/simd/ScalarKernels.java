@@ -272,4 +272,35 @@ final class ScalarKernels implements StencilKernels {
             next.setAtIndex(D, ie, ne);
         }
     }
+
+    @Override
+    public boolean has3d() {
+        return true;
+    }
+
+    @Override
+    public void grainGrowthSlices(MemorySegment cur, MemorySegment next, MemorySegment sumSq, int q,
+                                  long planeStride, long sliceStride, long rowStride, int zFrom, int zTo,
+                                  int rowFrom, int rowTo, int colFrom, int nx, double[] ldt, double[] kappa,
+                                  double a, double b, double invDx2, boolean clamp) {
+        Scalar3d.grainGrowth(cur, next, sumSq, q, planeStride, sliceStride, rowStride, zFrom, zTo, rowFrom, rowTo,
+            colFrom, nx, ldt, kappa, a, b, invDx2, clamp);
+    }
+
+    @Override
+    public void cahnHilliardSlices(MemorySegment cur, MemorySegment next, MemorySegment muSlices, long sliceStride,
+                                   long rowStride, int zFrom, int zTo, int rowFrom, int rowTo, int colFrom, int nx,
+                                   double mdt, double kappa, double rho, double ca, double cb, double invDx2) {
+        Scalar3d.cahnHilliard(cur, next, muSlices, sliceStride, rowStride, zFrom, zTo, rowFrom, rowTo, colFrom, nx, mdt,
+            kappa, rho, ca, cb, invDx2);
+    }
+
+    @Override
+    public void nanovoidSlices(MemorySegment cur, MemorySegment next, MemorySegment muSlices, long planeStride,
+                               long sliceStride, long rowStride, int zFrom, int zTo, int rowFrom, int rowTo,
+                               int colFrom, int nx, double[] p, boolean conservative, boolean voidMask,
+                               boolean clamp) {
+        Scalar3d.nanovoid(cur, next, muSlices, planeStride, sliceStride, rowStride, zFrom, zTo, rowFrom, rowTo, colFrom,
+            nx, p, conservative, voidMask, clamp);
+    }
 }

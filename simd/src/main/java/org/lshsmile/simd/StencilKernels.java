@@ -124,4 +124,55 @@ public interface StencilKernels {
     void nanovoidRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride, long rowStride,
                       int rowFrom, int rowTo, int colFrom, int nx, double[] p, boolean conservative,
                       boolean voidMask, boolean clamp);
+
+    /**
+     * Whether this kernel set has the 3-D kernels ({@link #grainGrowthSlices}, {@link #cahnHilliardSlices},
+     * {@link #nanovoidSlices}); the C kernels do not.
+     */
+    default boolean has3d() {
+        return false;
+    }
+
+    /**
+     * 3-D grain growth for padded slices {@code [zFrom, zTo)}, padded rows {@code [rowFrom, rowTo)} of each:
+     * {@link #grainGrowthRows} with the seven-point Laplacian
+     * {@code ((((w + e) + (n + s)) - 4 c) + ((f + b) - 2 c)) * invDx2}, so a state constant along z takes
+     * the 2-D bits. Element (f, slice z, row r, column c) is at {@code f * planeStride + z * sliceStride
+     * + r * rowStride + c}.
+     *
+     * @throws UnsupportedOperationException if {@link #has3d()} is false
+     */
+    default void grainGrowthSlices(MemorySegment cur, MemorySegment next, MemorySegment sumSq, int q,
+                                   long planeStride, long sliceStride, long rowStride, int zFrom, int zTo,
+                                   int rowFrom, int rowTo, int colFrom, int nx, double[] ldt, double[] kappa,
+                                   double a, double b, double invDx2, boolean clamp) {
+        throw new UnsupportedOperationException(name() + " kernels have no 3-D step; use --kernels simd or scalar");
+    }
+
+    /**
+     * 3-D Cahn-Hilliard for slices {@code [zFrom, zTo)}: {@link #cahnHilliardRows} with seven-point
+     * Laplacians; mu of slices {@code zFrom-1 .. zTo} rolls through three slices of scratch.
+     *
+     * @param muSlices scratch of at least {@code 3 * sliceStride} doubles, private to the calling thread
+     * @throws UnsupportedOperationException if {@link #has3d()} is false
+     */
+    default void cahnHilliardSlices(MemorySegment cur, MemorySegment next, MemorySegment muSlices, long sliceStride,
+                                    long rowStride, int zFrom, int zTo, int rowFrom, int rowTo, int colFrom, int nx,
+                                    double mdt, double kappa, double rho, double ca, double cb, double invDx2) {
+        throw new UnsupportedOperationException(name() + " kernels have no 3-D step; use --kernels simd or scalar");
+    }
+
+    /**
+     * 3-D nanovoid for slices {@code [zFrom, zTo)}: {@link #nanovoidRows} with seven-point Laplacians and,
+     * in the conservative form, six faces.
+     *
+     * @param muSlices scratch of at least {@code 15 * sliceStride} doubles, private to the calling thread
+     * @throws UnsupportedOperationException if {@link #has3d()} is false
+     */
+    default void nanovoidSlices(MemorySegment cur, MemorySegment next, MemorySegment muSlices, long planeStride,
+                                long sliceStride, long rowStride, int zFrom, int zTo, int rowFrom, int rowTo,
+                                int colFrom, int nx, double[] p, boolean conservative, boolean voidMask,
+                                boolean clamp) {
+        throw new UnsupportedOperationException(name() + " kernels have no 3-D step; use --kernels simd or scalar");
+    }
 }

@@ -245,12 +245,20 @@ final class VectorKernels implements StencilKernels {
      */
     static int nanovoidLogVectors(MemorySegment cur, MemorySegment scratch, long planeStride, long rowStride,
                                           int r, int which, int from, int bound) {
-        final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
-        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
-        final long row = r * rowStride;
         final long slot = Math.floorMod(r, 3) * rowStride;
         final long out = (which == 0 ? ScalarKernels.LOG_V : which == 1 ? ScalarKernels.LOG_I : ScalarKernels.LOG_R)
             * rowStride + slot;
+        return logVectors(cur, scratch, planeStride, r * rowStride, out, which, from, bound);
+    }
+
+    /**
+     * The loop of {@link #nanovoidLogVectors} on absolute offsets: the row starts at {@code row} in
+     * {@code cur}, its logarithms go to {@code out + c} in {@code scratch} (the 3-D kernels use it too).
+     */
+    static int logVectors(MemorySegment cur, MemorySegment scratch, long planeStride, long row, long out, int which,
+                          int from, int bound) {
+        final DoubleVector vEps = DoubleVector.broadcast(S, Nanovoid.EPS);
+        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
         int c = from;
         for (; c < bound; c += LANES) {
             DoubleVector cv = load(cur, row + c);
@@ -496,5 +504,36 @@ final class VectorKernels implements StencilKernels {
             ne.intoMemorySegment(next, ie << 3, LE);
         }
         return c;
+    }
+
+    @Override
+    public boolean has3d() {
+        return true;
+    }
+
+    @Override
+    public void grainGrowthSlices(MemorySegment cur, MemorySegment next, MemorySegment sumSq, int q,
+                                  long planeStride, long sliceStride, long rowStride, int zFrom, int zTo,
+                                  int rowFrom, int rowTo, int colFrom, int nx, double[] ldt, double[] kappa,
+                                  double a, double b, double invDx2, boolean clamp) {
+        Vector3d.grainGrowth(cur, next, sumSq, q, planeStride, sliceStride, rowStride, zFrom, zTo, rowFrom, rowTo,
+            colFrom, nx, ldt, kappa, a, b, invDx2, clamp);
+    }
+
+    @Override
+    public void cahnHilliardSlices(MemorySegment cur, MemorySegment next, MemorySegment muSlices, long sliceStride,
+                                   long rowStride, int zFrom, int zTo, int rowFrom, int rowTo, int colFrom, int nx,
+                                   double mdt, double kappa, double rho, double ca, double cb, double invDx2) {
+        Vector3d.cahnHilliard(cur, next, muSlices, sliceStride, rowStride, zFrom, zTo, rowFrom, rowTo, colFrom, nx, mdt,
+            kappa, rho, ca, cb, invDx2);
+    }
+
+    @Override
+    public void nanovoidSlices(MemorySegment cur, MemorySegment next, MemorySegment muSlices, long planeStride,
+                               long sliceStride, long rowStride, int zFrom, int zTo, int rowFrom, int rowTo,
+                               int colFrom, int nx, double[] p, boolean conservative, boolean voidMask,
+                               boolean clamp) {
+        Vector3d.nanovoid(cur, next, muSlices, planeStride, sliceStride, rowStride, zFrom, zTo, rowFrom, rowTo, colFrom,
+            nx, p, conservative, voidMask, clamp);
     }
 }

@@ -14,8 +14,20 @@ public final class Diagnostics {
     private Diagnostics() {
     }
 
-    /** A cell of the interior: field, row, column, and the value found there. */
-    public record Cell(int field, int y, int x, double value) {
+    /** A cell of the interior: field, row, column, and the value found there; {@code z} is its slice (0 in 2-D). */
+    public record Cell(int field, int z, int y, int x, double value) {
+    }
+
+    /** Row bases of field f: index of (f, z, y, 0) for every slice z and row y, in C order. */
+    private static long[] rowBases(Grid g, int f) {
+        long[] b = new long[g.nz() * g.ny()];
+        int k = 0;
+        for (int z = 0; z < g.nz(); z++) {
+            for (int y = 0; y < g.ny(); y++) {
+                b[k++] = g.index(f, z, y, 0);
+            }
+        }
+        return b;
     }
 
     /** Sum over interior cells of each field's values (no dx^2 factor). */
@@ -24,8 +36,7 @@ public final class Diagnostics {
         double[] t = new double[g.fields()];
         for (int f = 0; f < g.fields(); f++) {
             double sum = 0;
-            for (int y = 0; y < g.ny(); y++) {
-                long base = g.index(f, y, 0);
+            for (long base : rowBases(g, f)) {
                 double row = 0;
                 for (int x = 0; x < g.nx(); x++) {
                     row += s.getAtIndex(D, base + x);
@@ -41,8 +52,9 @@ public final class Diagnostics {
     public static Cell firstNonFinite(Grid g) {
         MemorySegment s = g.current();
         for (int f = 0; f < g.fields(); f++) {
-            for (int y = 0; y < g.ny(); y++) {
-                long base = g.index(f, y, 0);
+            long[] bases = rowBases(g, f);
+            for (int k = 0; k < bases.length; k++) {
+                long base = bases[k];
                 // sum-then-check: one branch per row; the exact cell is searched only when a row is bad
                 double acc = 0;
                 for (int x = 0; x < g.nx(); x++) {
@@ -52,7 +64,7 @@ public final class Diagnostics {
                     for (int x = 0; x < g.nx(); x++) {
                         double v = s.getAtIndex(D, base + x);
                         if (!Double.isFinite(v)) {
-                            return new Cell(f, y, x, v);
+                            return new Cell(f, k / g.ny(), k % g.ny(), x, v);
                         }
                     }
                 }
@@ -67,8 +79,7 @@ public final class Diagnostics {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int f = 0; f < g.fields(); f++) {
-            for (int y = 0; y < g.ny(); y++) {
-                long base = g.index(f, y, 0);
+            for (long base : rowBases(g, f)) {
                 for (int x = 0; x < g.nx(); x++) {
                     double v = s.getAtIndex(D, base + x);
                     lo = Math.min(lo, v);
@@ -152,8 +163,7 @@ public final class Diagnostics {
     public static long cellsAbove(Grid g, int field, double threshold) {
         MemorySegment s = g.current();
         long n = 0;
-        for (int y = 0; y < g.ny(); y++) {
-            long base = g.index(field, y, 0);
+        for (long base : rowBases(g, field)) {
             for (int x = 0; x < g.nx(); x++) {
                 if (s.getAtIndex(D, base + x) > threshold) {
                     n++;

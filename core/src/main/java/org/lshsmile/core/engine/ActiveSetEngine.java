@@ -108,6 +108,10 @@ public final class ActiveSetEngine implements Engine {
     /** As above, with the dense engine's {@code minBandWork} (tests use 0 to get exactly {@code threads} bands). */
     ActiveSetEngine(Model model, Grid grid, double dt, StencilKernels kernels, int threads, double tau,
                     long minBandWork) {
+        if (grid != null && grid.is3d()) {
+            throw new IllegalArgumentException("the active-set engine is 2-D only; use the exact engine for the "
+                + grid.shape() + " grid");
+        }
         if (!(tau >= 0) || !Double.isFinite(tau)) {
             throw new IllegalArgumentException("tau must be a finite number >= 0, got " + tau);
         }

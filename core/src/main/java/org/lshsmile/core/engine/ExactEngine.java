@@ -8,8 +8,8 @@ import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.StencilKernels;
 
 /**
- * Dense explicit Euler: every cell every step, row bands in parallel. Each cell's new value depends
- * only on the old state, so the result is bitwise identical for any thread count.
+ * Dense explicit Euler: every cell every step, row bands (slice bands on a 3-D grid) in parallel. Each
+ * cell's new value depends only on the old state, so the result is bitwise identical for any thread count.
  *
  * <p>Threads are started per {@link #step(int)} call (the caller's thread takes band 0) and meet at a
  * spinning {@link StepBarrier} between steps; the barrier action (run by one thread) swaps the buffers
@@ -31,6 +31,7 @@ public final class ExactEngine implements Engine {
     private final StencilKernels kernels;
     private final int threads;
     private final int[] bandStart;
+    private final boolean slices;
     private final Arena arena;
     private final MemorySegment[] scratch;
     private long steps;
@@ -75,13 +76,21 @@ public final class ExactEngine implements Engine {
         if (minBandWork < 0) {
             throw new IllegalArgumentException("minBandWork must be >= 0, got " + minBandWork);
         }
+        this.slices = grid.is3d();
+        if (slices && !kernels.has3d()) {
+            throw new IllegalArgumentException(kernels.name() + " kernels have no 3-D step; use simd or scalar "
+                + "kernels for the " + grid.shape() + " grid");
+        }
         long work = grid.cells() * grid.fields();
         long byWork = minBandWork == 0 ? threads : work / minBandWork;
-        int bands = (int) Math.max(1, Math.min(Math.min(threads, grid.ny() / MIN_BAND_ROWS), byWork));
+        // 3-D bands are whole slices: the kernels roll mu through slices, so a band recomputes only two of them
+        int units = slices ? grid.nz() : grid.ny();
+        int start = slices ? grid.sliceStart() : grid.rowStart();
+        int bands = (int) Math.max(1, Math.min(Math.min(threads, slices ? units : units / MIN_BAND_ROWS), byWork));
         this.threads = bands;
         this.bandStart = new int[bands + 1];
         for (int i = 0; i <= bands; i++) {
-            bandStart[i] = grid.rowStart() + (int) ((long) grid.ny() * i / bands);
+            bandStart[i] = start + (int) ((long) units * i / bands);
         }
         this.arena = Arena.ofShared();
         this.scratch = new MemorySegment[bands];
@@ -106,7 +115,7 @@ public final class ExactEngine implements Engine {
         grid.current(); // fails fast if the grid was closed
         if (threads == 1) {
             for (int s = 0; s < n; s++) {
-                model.stepRows(kernels, grid, dt, steps, bandStart[0], bandStart[1], scratch[0]);
+                stepBand(0, steps);
                 grid.swap();
                 grid.refreshHalo();
                 steps++;
@@ -147,12 +156,20 @@ public final class ExactEngine implements Engine {
     private void runBand(int band, long first, int n, StepBarrier barrier, AtomicReference<Throwable> failure) {
         try {
             for (int s = 0; s < n; s++) {
-                model.stepRows(kernels, grid, dt, first + s, bandStart[band], bandStart[band + 1], scratch[band]);
+                stepBand(band, first + s);
                 barrier.await();
             }
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e);
             barrier.breakBarrier();
+        }
+    }
+
+    private void stepBand(int band, long step) {
+        if (slices) {
+            model.stepSlices(kernels, grid, dt, step, bandStart[band], bandStart[band + 1], scratch[band]);
+        } else {
+            model.stepRows(kernels, grid, dt, step, bandStart[band], bandStart[band + 1], scratch[band]);
         }
     }
 

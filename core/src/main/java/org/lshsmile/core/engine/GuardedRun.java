@@ -1,5 +1,6 @@
 package org.lshsmile.core.engine;
 
+import java.util.function.BooleanSupplier;
 import org.lshsmile.core.diag.Diagnostics;
 import org.lshsmile.core.grid.Grid;
 
@@ -19,17 +20,31 @@ public final class GuardedRun implements AutoCloseable {
     private final Engine engine;
     private final Grid backup;
     private final int chunk;
+    private final BooleanSupplier anyNonFinite;
     private long steps;
 
     /** @param chunk steps between checks (>= 1) */
     public GuardedRun(Engine engine, int chunk) {
+        this(engine, chunk, null);
+    }
+
+    /**
+     * A guarded run whose finiteness check is {@code anyNonFinite}: for a slab of a distributed grid, a
+     * collective check over all ranks ({@code SlabGrid::anyNonFinite}), so that every rank replays and
+     * stops at the same step. Null checks this engine's grid alone.
+     *
+     * @param chunk steps between checks (>= 1)
+     */
+    public GuardedRun(Engine engine, int chunk, BooleanSupplier anyNonFinite) {
         if (chunk < 1) {
             throw new IllegalArgumentException("check interval must be >= 1, got " + chunk);
         }
         this.engine = engine;
         this.chunk = chunk;
+        this.anyNonFinite = anyNonFinite != null ? anyNonFinite
+            : () -> Diagnostics.firstNonFinite(engine.grid()) != null;
         Grid g = engine.grid();
-        this.backup = new Grid(g.fields(), g.ny(), g.nx(), g.dx(), g.boundary());
+        this.backup = new Grid(g.fields(), g.nz(), g.ny(), g.nx(), g.dx(), g.boundary());
     }
 
     /** Guarded run with {@link #DEFAULT_CHUNK}. */
@@ -56,7 +71,7 @@ public final class GuardedRun implements AutoCloseable {
             g.copyStateTo(backup);
             long first = engine.stepsDone();
             engine.step(k);
-            if (Diagnostics.firstNonFinite(g) != null) {
+            if (anyNonFinite.getAsBoolean()) {
                 replay(first, k);
             }
             steps += k;
@@ -71,14 +86,23 @@ public final class GuardedRun implements AutoCloseable {
         for (int i = 1; i <= k; i++) {
             g.copyStateTo(backup);
             engine.step(1);
-            Diagnostics.Cell bad = Diagnostics.firstNonFinite(g);
-            if (bad != null) {
+            if (anyNonFinite.getAsBoolean()) {
+                Diagnostics.Cell bad = Diagnostics.firstNonFinite(g);
                 backup.copyStateTo(g);
                 g.refreshHalo();
                 long badStep = steps + i;
                 steps = badStep - 1;
-                throw new NonFiniteStateException(badStep, engine.model().fieldName(bad.field()), bad.y(), bad.x(),
-                    bad.value(), engine.dt(), engine.model().stableDt(g.dx()));
+                double stable = engine.model().stableDt(g.dx(), g.is3d() ? 3 : 2);
+                if (bad == null) { // on another rank's slab
+                    throw new NonFiniteStateException(badStep, "(another rank's slab)", -1, -1, -1, Double.NaN,
+                        engine.dt(), stable);
+                }
+                // global coordinates: a slab's cells are numbered from its grid's cell offset
+                long layer = g.is3d() ? (long) g.ny() * g.nx() : g.nx();
+                int shift = (int) (g.cellOffset() / layer);
+                throw new NonFiniteStateException(badStep, engine.model().fieldName(bad.field()),
+                    g.is3d() ? bad.z() + shift : -1, g.is3d() ? bad.y() : bad.y() + shift, bad.x(), bad.value(),
+                    engine.dt(), stable);
             }
         }
         throw new IllegalStateException("non-finite value did not reproduce on replay: engine is not deterministic");

@@ -5,12 +5,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * m fields of ny x nx doubles off-heap, with a halo of width {@value #HALO}.
+ * m fields of nz x ny x nx doubles off-heap, with a halo of width {@value #HALO}; 2-D is nz = 1.
  *
  * <p>Layout (structure of arrays): one plane per field, planes back to back in one segment; a row is
  * {@link #rowStride()} doubles, the interior of a row starts at column {@link #colStart()} = 8 so
  * that interior rows start on a 64-byte boundary (one AVX-512 vector), and the stride is a multiple
  * of 8 doubles so that every row does. Row r of the interior is padded row {@code r + HALO}.
+ * A slice (ny + 2 HALO padded rows) is {@link #sliceStride()} doubles; in 3-D a field plane holds
+ * nz + 2 HALO slices and interior slice z is padded slice {@code z + HALO}; in 2-D the plane is one
+ * slice, with no ghost slices, so every 2-D kernel and index works unchanged.
  * Two buffers, current and next, are swapped after each step, never copied.
  *
  * <p>The grid owns a shared {@link Arena} (engine threads read and write it) and closes it in
@@ -29,16 +32,30 @@ public final class Grid implements AutoCloseable {
     static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
 
     private final int fields;
+    private final int nz;
     private final int ny;
     private final int nx;
     private final double dx;
     private final Boundary boundary;
     private final long rowStride;
+    private final long sliceStride;
     private final long planeStride;
     private final Arena arena;
     private MemorySegment cur;
     private MemorySegment next;
     private boolean closed;
+    private HaloExchange exchange;
+    private long cellOffset;
+
+    /**
+     * Fills the ghost layers another process owns, after the local boundary rule has filled every ghost
+     * layer (distributed runs: slabs along the slowest axis). Runs on one thread at a time.
+     */
+    @FunctionalInterface
+    public interface HaloExchange {
+        /** Overwrites the slab-axis ghost layers of {@code grid}'s current buffer that neighbours own. */
+        void exchange(Grid grid);
+    }
 
     /**
      * Allocates a zeroed grid.
@@ -47,6 +64,19 @@ public final class Grid implements AutoCloseable {
      * @throws IllegalStateException    if the grid would not fit in memory (see {@link #bytesFor})
      */
     public Grid(int fields, int ny, int nx, double dx, Boundary boundary) {
+        this(fields, 1, ny, nx, dx, boundary);
+    }
+
+    /**
+     * Allocates a zeroed 3-D grid of nz slices (nz = 1 is the 2-D grid, without ghost slices).
+     *
+     * @throws IllegalArgumentException for non-positive or absurd sizes, a bad dx, or a null boundary
+     * @throws IllegalStateException    if the grid would not fit in memory (see {@link #bytesFor(int, int, int, int)})
+     */
+    public Grid(int fields, int nz, int ny, int nx, double dx, Boundary boundary) {
+        if (nz < 1 || nz > MAX_SIDE) {
+            throw new IllegalArgumentException("nz must be in [1, " + MAX_SIDE + "], got " + nz);
+        }
         if (fields < 1 || fields > 4096) {
             throw new IllegalArgumentException("fields must be in [1, 4096], got " + fields);
         }
@@ -60,14 +90,17 @@ public final class Grid implements AutoCloseable {
         if (boundary == null) {
             throw new IllegalArgumentException("boundary must not be null");
         }
-        MemoryBudget.check(bytesFor(fields, ny, nx), "a grid of " + fields + " x " + ny + " x " + nx);
+        MemoryBudget.check(bytesFor(fields, nz, ny, nx), "a grid of " + fields + " x "
+            + (nz == 1 ? "" : nz + " x ") + ny + " x " + nx);
         this.fields = fields;
+        this.nz = nz;
         this.ny = ny;
         this.nx = nx;
         this.dx = dx;
         this.boundary = boundary;
         this.rowStride = roundUp(COL_START + nx + HALO, ALIGN_DOUBLES);
-        this.planeStride = rowStride * (ny + 2L * HALO);
+        this.sliceStride = rowStride * (ny + 2L * HALO);
+        this.planeStride = sliceStride * (nz == 1 ? 1 : nz + 2L * HALO);
         this.arena = Arena.ofShared();
         long bytes = planeStride * fields * Double.BYTES;
         this.cur = arena.allocate(bytes, 64);
@@ -76,13 +109,17 @@ public final class Grid implements AutoCloseable {
 
     private Grid(Grid shape, MemorySegment current, MemorySegment next) {
         this.fields = shape.fields;
+        this.nz = shape.nz;
         this.ny = shape.ny;
         this.nx = shape.nx;
         this.dx = shape.dx;
         this.boundary = shape.boundary;
         this.rowStride = shape.rowStride;
+        this.sliceStride = shape.sliceStride;
         this.planeStride = shape.planeStride;
         this.arena = null;
+        this.exchange = shape.exchange;
+        this.cellOffset = shape.cellOffset;
         this.cur = current;
         this.next = next;
     }
@@ -116,8 +153,15 @@ public final class Grid implements AutoCloseable {
 
     /** Bytes both buffers of a grid of this shape take (what {@link MemoryBudget} is asked for). */
     public static long bytesFor(int fields, int ny, int nx) {
+        return bytesFor(fields, 1, ny, nx);
+    }
+
+    /** Bytes both buffers of a 3-D grid take; saturates at {@code Long.MAX_VALUE} instead of overflowing. */
+    public static long bytesFor(int fields, int nz, int ny, int nx) {
         long stride = roundUp(COL_START + (long) nx + HALO, ALIGN_DOUBLES);
-        return 2L * fields * stride * (ny + 2L * HALO) * Double.BYTES;
+        long slices = nz == 1 ? 1 : nz + 2L * HALO;
+        double bytes = 2.0 * fields * stride * (ny + 2.0 * HALO) * slices * Double.BYTES;
+        return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : 2L * fields * stride * (ny + 2L * HALO) * slices * Double.BYTES;
     }
 
     private static long roundUp(long v, int m) {
@@ -127,6 +171,16 @@ public final class Grid implements AutoCloseable {
     /** Number of fields m. */
     public int fields() {
         return fields;
+    }
+
+    /** Slices of the interior: 1 for a 2-D grid. */
+    public int nz() {
+        return nz;
+    }
+
+    /** Whether the grid has more than one slice. */
+    public boolean is3d() {
+        return nz > 1;
     }
 
     /** Rows of the interior. */
@@ -154,6 +208,16 @@ public final class Grid implements AutoCloseable {
         return rowStride;
     }
 
+    /** Doubles per slice (ny + 2 HALO padded rows); equal to {@link #planeStride()} in 2-D. */
+    public long sliceStride() {
+        return sliceStride;
+    }
+
+    /** Padded slice of interior slice 0: HALO in 3-D, 0 in 2-D. */
+    public int sliceStart() {
+        return nz == 1 ? 0 : HALO;
+    }
+
     /** Doubles per field plane. */
     public long planeStride() {
         return planeStride;
@@ -171,7 +235,7 @@ public final class Grid implements AutoCloseable {
 
     /** Number of interior cells per field. */
     public long cells() {
-        return (long) ny * nx;
+        return (long) nz * ny * nx;
     }
 
     /** The current state (all planes). Valid until {@link #swap()} or {@link #close()}. */
@@ -199,54 +263,74 @@ public final class Grid implements AutoCloseable {
         return field * planeStride + (y + (long) HALO) * rowStride + COL_START + x;
     }
 
-    /** Reads interior value (field, y, x) of the current state, with bounds checks. */
+    /** Double index of (field, interior slice z, interior row y, interior column x). */
+    public long index(int field, int z, int y, int x) {
+        return field * planeStride + (z + (long) sliceStart()) * sliceStride + (y + (long) HALO) * rowStride
+            + COL_START + x;
+    }
+
+    /** Reads interior value (field, y, x) of the current state (slice 0 in 3-D), with bounds checks. */
     public double get(int field, int y, int x) {
-        checkCell(field, y, x);
-        return current().getAtIndex(D, index(field, y, x));
+        return get(field, 0, y, x);
     }
 
-    /** Writes interior value (field, y, x) of the current state, with bounds checks. */
+    /** Writes interior value (field, y, x) of the current state (slice 0 in 3-D), with bounds checks. */
     public void set(int field, int y, int x, double v) {
-        checkCell(field, y, x);
-        current().setAtIndex(D, index(field, y, x), v);
+        set(field, 0, y, x, v);
     }
 
-    private void checkCell(int field, int y, int x) {
-        if (field < 0 || field >= fields || y < 0 || y >= ny || x < 0 || x >= nx) {
-            throw new IndexOutOfBoundsException("cell (" + field + ", " + y + ", " + x + ") outside grid of "
-                + fields + " x " + ny + " x " + nx);
+    /** Reads interior value (field, z, y, x) of the current state, with bounds checks. */
+    public double get(int field, int z, int y, int x) {
+        checkCell(field, z, y, x);
+        return current().getAtIndex(D, index(field, z, y, x));
+    }
+
+    /** Writes interior value (field, z, y, x) of the current state, with bounds checks. */
+    public void set(int field, int z, int y, int x, double v) {
+        checkCell(field, z, y, x);
+        current().setAtIndex(D, index(field, z, y, x), v);
+    }
+
+    private void checkCell(int field, int z, int y, int x) {
+        if (field < 0 || field >= fields || z < 0 || z >= nz || y < 0 || y >= ny || x < 0 || x >= nx) {
+            throw new IndexOutOfBoundsException("cell (" + field + (nz == 1 ? "" : ", " + z) + ", " + y + ", " + x
+                + ") outside grid of " + shape());
         }
     }
 
     /**
-     * Copies the interior of the current state into {@code out} in (field, y, x) C order; length must be
-     * {@code fields * ny * nx}.
+     * Copies the interior of the current state into {@code out} in (field, z, y, x) C order; length must be
+     * {@code fields * nz * ny * nx}.
      */
     public void copyTo(double[] out) {
-        if (out.length != (long) fields * ny * nx) {
-            throw new IllegalArgumentException("array length " + out.length + " != " + (long) fields * ny * nx);
+        if (out.length != (long) fields * cells()) {
+            throw new IllegalArgumentException("array length " + out.length + " != " + (long) fields * cells());
         }
         MemorySegment c = current();
         int k = 0;
         for (int f = 0; f < fields; f++) {
-            for (int y = 0; y < ny; y++) {
-                MemorySegment.copy(c, D, index(f, y, 0) * Double.BYTES, out, k, nx);
-                k += nx;
+            for (int z = 0; z < nz; z++) {
+                for (int y = 0; y < ny; y++) {
+                    MemorySegment.copy(c, D, index(f, z, y, 0) * Double.BYTES, out, k, nx);
+                    k += nx;
+                }
             }
         }
     }
 
-    /** Loads (field, y, x) C-order values into the interior of the current state and refreshes its halo. */
+    /** Loads (field, z, y, x) C-order values into the interior of the current state and refreshes its halo. */
     public void copyFrom(double[] in) {
-        if (in.length != (long) fields * ny * nx) {
-            throw new IllegalArgumentException("array length " + in.length + " != " + (long) fields * ny * nx);
+        if (in.length != (long) fields * cells()) {
+            throw new IllegalArgumentException("array length " + in.length + " != " + (long) fields * cells());
         }
         MemorySegment c = current();
         int k = 0;
         for (int f = 0; f < fields; f++) {
-            for (int y = 0; y < ny; y++) {
-                MemorySegment.copy(in, k, c, D, index(f, y, 0) * Double.BYTES, nx);
-                k += nx;
+            for (int z = 0; z < nz; z++) {
+                for (int y = 0; y < ny; y++) {
+                    MemorySegment.copy(in, k, c, D, index(f, z, y, 0) * Double.BYTES, nx);
+                    k += nx;
+                }
             }
         }
         refreshHalo();
@@ -254,20 +338,45 @@ public final class Grid implements AutoCloseable {
 
     /** Copies the whole current buffer (halo included) of this grid into {@code dst}'s, same shape. */
     public void copyStateTo(Grid dst) {
-        if (dst.fields != fields || dst.ny != ny || dst.nx != nx) {
+        if (dst.fields != fields || dst.nz != nz || dst.ny != ny || dst.nx != nx) {
             throw new IllegalArgumentException("shape mismatch: " + shape() + " vs " + dst.shape());
         }
         MemorySegment.copy(current(), 0, dst.current(), 0, planeStride * fields * Double.BYTES);
     }
 
-    /** "m x ny x nx". */
+    /** "m x ny x nx" in 2-D, "m x nz x ny x nx" in 3-D. */
     public String shape() {
-        return fields + " x " + ny + " x " + nx;
+        return fields + " x " + (nz == 1 ? "" : nz + " x ") + ny + " x " + nx;
+    }
+
+    /**
+     * Makes this grid one slab of a distributed grid: {@link #refreshHalo()} then lets {@code exchange}
+     * overwrite the ghost layers neighbours own, and {@code cellOffset} is the global index of local cell
+     * (0, 0, 0), {@code (z, y, x) -> cellOffset + (z ny + y) nx + x}, which keys per-cell random draws.
+     *
+     * @param exchange   the exchange, or null for a grid of its own
+     * @param cellOffset the global index of the first local cell, {@code >= 0}
+     */
+    public void distribute(HaloExchange exchange, long cellOffset) {
+        if (cellOffset < 0) {
+            throw new IllegalArgumentException("cellOffset must be >= 0, got " + cellOffset);
+        }
+        ensureOpen();
+        this.exchange = exchange;
+        this.cellOffset = cellOffset;
+    }
+
+    /** Global index of local cell (0, 0, 0): 0 unless {@link #distribute} said otherwise. */
+    public long cellOffset() {
+        return cellOffset;
     }
 
     /** Fills the halo of the current state from its interior according to the boundary condition. */
     public void refreshHalo() {
-        Halo.refresh(current(), fields, ny, nx, rowStride, planeStride, boundary);
+        Halo.refresh(current(), fields, nz, ny, nx, rowStride, sliceStride, planeStride, boundary);
+        if (exchange != null) {
+            exchange.exchange(this);
+        }
     }
 
     /** Whether {@link #close()} has been called. */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Grain-growth initial states (physics.md 1.5) as (q, ny, nx) C-order arrays: sharp interfaces,
+ * Grain-growth initial states (physics.md 1.5) as (q, ny, nx) or, in 3-D, (q, nz, ny, nx) C-order arrays: sharp interfaces,
  * {@code eta = 1} in a cell's grain, 0 elsewhere.
  */
 public final class GrainStates {
@@ -28,45 +28,69 @@ public final class GrainStates {
      * @throws IllegalArgumentException when the sizes are bad or the colouring needs more than Q parameters
      */
     public static Labelled voronoi(int ny, int nx, int grains, int q, long seed, boolean periodic) {
+        return voronoi(1, ny, nx, grains, q, seed, periodic);
+    }
+
+    /**
+     * The 3-D Voronoi tessellation (nz = 1 is the 2-D one, with the same random draws): seeds uniform in
+     * the box, touching grains (26-neighbourhood) never share an order parameter.
+     *
+     * @throws IllegalArgumentException when the sizes are bad or the colouring needs more than Q parameters
+     */
+    public static Labelled voronoi(int nz, int ny, int nx, int grains, int q, long seed, boolean periodic) {
+        if (nz < 1 || ny < 1 || nx < 1) {
+            throw new IllegalArgumentException("sizes must be >= 1, got " + nz + " x " + ny + " x " + nx);
+        }
         if (grains < 1 || q < 1) {
             throw new IllegalArgumentException("grains and order parameters must be >= 1, got " + grains + ", " + q);
         }
-        if ((long) grains > (long) ny * nx) {
-            throw new IllegalArgumentException(grains + " grains do not fit in " + ny + " x " + nx + " cells");
+        long cells = (long) nz * ny * nx;
+        if (grains > cells) {
+            throw new IllegalArgumentException(grains + " grains do not fit in " + cells + " cells");
+        }
+        if (cells * Math.max(q, 1) > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a state of " + q + " x " + cells + " values does not fit in one array");
         }
         if (grains > q && q < 2) {
             throw new IllegalArgumentException(grains + " grains need at least 2 order parameters, got " + q);
         }
         SplittableRandom rnd = new SplittableRandom(seed);
+        double[] sz = new double[grains];
         double[] sy = new double[grains];
         double[] sx = new double[grains];
         for (int g = 0; g < grains; g++) {
             sy[g] = rnd.nextDouble() * ny;
             sx[g] = rnd.nextDouble() * nx;
+            // drawn last and only in 3-D, so a 2-D state keeps its seeds
+            sz[g] = nz == 1 ? 0.5 : rnd.nextDouble() * nz;
         }
-        int[] label = new int[ny * nx];
-        for (int y = 0; y < ny; y++) {
-            for (int x = 0; x < nx; x++) {
-                double best = Double.POSITIVE_INFINITY;
-                int arg = 0;
-                for (int g = 0; g < grains; g++) {
-                    double dy = Math.abs(y + 0.5 - sy[g]);
-                    double dxx = Math.abs(x + 0.5 - sx[g]);
-                    if (periodic) {
-                        dy = Math.min(dy, ny - dy);
-                        dxx = Math.min(dxx, nx - dxx);
+        int[] label = new int[(int) cells];
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    double best = Double.POSITIVE_INFINITY;
+                    int arg = 0;
+                    for (int g = 0; g < grains; g++) {
+                        double dz = Math.abs(z + 0.5 - sz[g]);
+                        double dy = Math.abs(y + 0.5 - sy[g]);
+                        double dxx = Math.abs(x + 0.5 - sx[g]);
+                        if (periodic) {
+                            dz = Math.min(dz, nz - dz);
+                            dy = Math.min(dy, ny - dy);
+                            dxx = Math.min(dxx, nx - dxx);
+                        }
+                        double d = dy * dy + dxx * dxx + dz * dz;
+                        if (d < best) {
+                            best = d;
+                            arg = g;
+                        }
                     }
-                    double d = dy * dy + dxx * dxx;
-                    if (d < best) {
-                        best = d;
-                        arg = g;
-                    }
+                    label[(z * ny + y) * nx + x] = arg;
                 }
-                label[y * nx + x] = arg;
             }
         }
-        int[] colour = grains <= q ? identity(grains) : colour(label, ny, nx, grains, q, periodic);
-        return new Labelled(fill(label, colour, ny, nx, q), label, colour);
+        int[] colour = grains <= q ? identity(grains) : colour(label, nz, ny, nx, grains, q, periodic);
+        return new Labelled(fill(label, colour, label.length, q), label, colour);
     }
 
     private static int[] identity(int n) {
@@ -77,38 +101,44 @@ public final class GrainStates {
         return c;
     }
 
-    private static double[] fill(int[] label, int[] colour, int ny, int nx, int q) {
-        double[] v = new double[q * ny * nx];
-        int plane = ny * nx;
+    private static double[] fill(int[] label, int[] colour, int plane, int q) {
+        double[] v = new double[q * plane];
         for (int i = 0; i < plane; i++) {
             v[colour[label[i]] * plane + i] = 1.0;
         }
         return v;
     }
 
-    private static int[] colour(int[] label, int ny, int nx, int grains, int q, boolean periodic) {
+    private static int[] colour(int[] label, int nz, int ny, int nx, int grains, int q, boolean periodic) {
         List<BitSet> adj = new ArrayList<>(grains);
         for (int g = 0; g < grains; g++) {
             adj.add(new BitSet(grains));
         }
-        for (int y = 0; y < ny; y++) {
-            for (int x = 0; x < nx; x++) {
-                int a = label[y * nx + x];
-                // 8-neighbourhood: grains meeting at a corner also touch once boundaries move
-                for (int dy = -1; dy <= 1; dy++) {
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int yy = y + dy;
-                        int xx = x + dx;
-                        if (periodic) {
-                            yy = Math.floorMod(yy, ny);
-                            xx = Math.floorMod(xx, nx);
-                        } else if (yy < 0 || yy >= ny || xx < 0 || xx >= nx) {
-                            continue;
-                        }
-                        int b = label[yy * nx + xx];
-                        if (a != b) {
-                            adj.get(a).set(b);
-                            adj.get(b).set(a);
+        int reachZ = nz == 1 ? 0 : 1;
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    int a = label[(z * ny + y) * nx + x];
+                    // 8- (26- in 3-D) neighbourhood: grains meeting at a corner also touch once boundaries move
+                    for (int dz = -reachZ; dz <= reachZ; dz++) {
+                        for (int dy = -1; dy <= 1; dy++) {
+                            for (int dx = -1; dx <= 1; dx++) {
+                                int zz = z + dz;
+                                int yy = y + dy;
+                                int xx = x + dx;
+                                if (periodic) {
+                                    zz = Math.floorMod(zz, nz);
+                                    yy = Math.floorMod(yy, ny);
+                                    xx = Math.floorMod(xx, nx);
+                                } else if (zz < 0 || zz >= nz || yy < 0 || yy >= ny || xx < 0 || xx >= nx) {
+                                    continue;
+                                }
+                                int b = label[(zz * ny + yy) * nx + xx];
+                                if (a != b) {
+                                    adj.get(a).set(b);
+                                    adj.get(b).set(a);
+                                }
+                            }
                         }
                     }
                 }

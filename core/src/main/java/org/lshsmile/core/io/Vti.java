@@ -16,11 +16,12 @@ import java.util.Set;
 import org.lshsmile.core.grid.Grid;
 
 /**
- * Writes VTK XML ImageData ({@code .vti}) files that ParaView and VisIt open: one 2-D piece of point data,
- * one Float64 array per field, stored raw (uncompressed, little-endian) in the appended-data section.
+ * Writes VTK XML ImageData ({@code .vti}) files that ParaView and VisIt open: one piece of point data
+ * (a plane, or a volume for a 3-D grid), one Float64 array per field, stored raw (uncompressed,
+ * little-endian) in the appended-data section.
  *
- * <p>The grid is {@code nx x ny x 1} points with origin (0, 0, 0) and spacing {@code dx} in every direction;
- * values are stored x fastest, then y, which is VTK's order and the (field, y, x) C order of the state. A
+ * <p>The grid is {@code nx x ny x nz} points with origin (0, 0, 0) and spacing {@code dx} in every direction;
+ * values are stored x fastest, then y, then z, which is VTK's order and the (field, z, y, x) C order of the state. A
  * simulation time, if given, is stored as the {@code TimeValue} field array that VTK 8.2+ readers turn into
  * the dataset's time step. Files are replaced atomically (temporary file, fsync, atomic rename).
  */
@@ -59,8 +60,10 @@ public final class Vti {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(grid, "grid");
         MemorySegment src = grid.current();
-        write(file, grid.fields(), grid.ny(), grid.nx(), grid.dx(), fieldNames, time, src,
-            (f, y, x) -> grid.index(f, y, x) * Double.BYTES);
+        int ny = grid.ny();
+        // rows of all slices in turn: row k is slice k / ny, row k % ny
+        write(file, grid.fields(), grid.nz(), ny, grid.nx(), grid.dx(), fieldNames, time, src,
+            (f, k, x) -> grid.index(f, k / ny, k % ny, x) * Double.BYTES);
     }
 
     /**
@@ -108,11 +111,12 @@ public final class Vti {
             throw new IllegalArgumentException("data length " + data.length + " != fields * ny * nx = " + count);
         }
         long planeBytes = (long) ny * nx * Double.BYTES;
-        write(file, fields, ny, nx, dx, names, time, MemorySegment.ofArray(data),
+        write(file, fields, 1, ny, nx, dx, names, time, MemorySegment.ofArray(data),
             (f, y, x) -> f * planeBytes + ((long) y * nx + x) * Double.BYTES);
     }
 
-    private static void write(Path file, int fields, int ny, int nx, double dx, String[] names, double time,
+    /** Offsets take (field, k, x) with k the row over all slices, {@code z * ny + y}. */
+    private static void write(Path file, int fields, int nz, int ny, int nx, double dx, String[] names, double time,
             MemorySegment src, Offsets offsets) throws IOException {
         if (!(dx > 0) || !Double.isFinite(dx)) {
             throw new IllegalArgumentException("dx must be a positive finite number, got " + dx);
@@ -121,8 +125,8 @@ public final class Vti {
             throw new IllegalArgumentException("time must be finite (or NaN to omit it), got " + time);
         }
         checkNames(names, fields);
-        long arrayBytes = (long) ny * nx * Double.BYTES;
-        byte[] header = header(ny, nx, dx, names, time, arrayBytes).getBytes(StandardCharsets.UTF_8);
+        long arrayBytes = (long) nz * ny * nx * Double.BYTES;
+        byte[] header = header(nz, ny, nx, dx, names, time, arrayBytes).getBytes(StandardCharsets.UTF_8);
         byte[] footer = "\n  </AppendedData>\n</VTKFile>\n".getBytes(StandardCharsets.US_ASCII);
         AtomicFiles.write(file, ch -> {
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
@@ -131,7 +135,7 @@ public final class Vti {
             MemorySegment dst = MemorySegment.ofBuffer(buf);
             for (int f = 0; f < fields; f++) {
                 AtomicFiles.writeFully(ch, buf.clear().putLong(arrayBytes).flip());
-                writePlane(ch, buf, dst, src, offsets, f, ny, nx);
+                writePlane(ch, buf, dst, src, offsets, f, nz * ny, nx);
             }
             AtomicFiles.writeFully(ch, ByteBuffer.wrap(footer));
         });
@@ -188,14 +192,14 @@ public final class Vti {
     }
 
     /** Everything up to and including the {@code _} that starts the appended data. */
-    private static String header(int ny, int nx, double dx, String[] names, double time, long arrayBytes) {
+    private static String header(int nz, int ny, int nx, double dx, String[] names, double time, long arrayBytes) {
         String spacing = dx + " " + dx + " " + dx;
         StringBuilder sb = new StringBuilder()
             .append("<?xml version=\"1.0\"?>\n")
             .append("<VTKFile type=\"ImageData\" version=\"1.0\" byte_order=\"LittleEndian\" "
                 + "header_type=\"UInt64\">\n")
             .append("  <ImageData WholeExtent=\"0 ").append(nx - 1).append(" 0 ").append(ny - 1)
-            .append(" 0 0\" Origin=\"0 0 0\" Spacing=\"").append(spacing).append("\">\n");
+            .append(" 0 ").append(nz - 1).append("\" Origin=\"0 0 0\" Spacing=\"").append(spacing).append("\">\n");
         if (!Double.isNaN(time)) {
             // Double.toString round-trips and its E notation is read by VTK's ASCII parser.
             sb.append("    <FieldData>\n")
@@ -203,7 +207,8 @@ public final class Vti {
                     + "format=\"ascii\">").append(time).append("</DataArray>\n")
                 .append("    </FieldData>\n");
         }
-        sb.append("    <Piece Extent=\"0 ").append(nx - 1).append(" 0 ").append(ny - 1).append(" 0 0\">\n")
+        sb.append("    <Piece Extent=\"0 ").append(nx - 1).append(" 0 ").append(ny - 1).append(" 0 ").append(nz - 1)
+            .append("\">\n")
             .append("      <PointData Scalars=\"").append(escape(names[0])).append("\">\n");
         for (int f = 0; f < names.length; f++) {
             long offset = f * (Long.BYTES + arrayBytes);

@@ -223,6 +223,10 @@ public final class LshSmileEngine implements Engine {
         if (model == null || grid == null || mode == null || projections == null) {
             throw new IllegalArgumentException("model, grid, mode and projections must not be null");
         }
+        if (grid.is3d()) {
+            throw new IllegalArgumentException("the LSH-SMILE engine is 2-D only so far; use the exact engine for the "
+                + grid.shape() + " grid");
+        }
         if (grid.fields() != model.fields()) {
             throw new IllegalArgumentException("grid has " + grid.fields() + " fields but model " + model.name()
                 + " needs " + model.fields());

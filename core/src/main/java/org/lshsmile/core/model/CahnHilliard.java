@@ -88,6 +88,27 @@ public final class CahnHilliard implements Model {
         return v;
     }
 
+    /**
+     * A 3-D extension of {@link #pfhub1Initial} (ours: PFHub benchmark 1 is 2-D): the 2-D pattern in (x, y)
+     * plus {@code eps cos(0.09 z) cos(0.12 x + 0.05 y)} with {@code z_k = (k + 1) dx}, C order (z, y, x). The
+     * mean stays near c0 and every slice differs, so the state is truly 3-D.
+     */
+    public static double[] pfhub1Initial3d(int nz, int ny, int nx, double dx, double c0, double eps) {
+        double[] plane = pfhub1Initial(ny, nx, dx, c0, eps);
+        double[] v = new double[nz * ny * nx];
+        for (int k = 0; k < nz; k++) {
+            double z = (k + 1) * dx;
+            for (int j = 0; j < ny; j++) {
+                double y = (j + 1) * dx;
+                for (int i = 0; i < nx; i++) {
+                    double x = (i + 1) * dx;
+                    v[(k * ny + j) * nx + i] = plane[j * nx + i] + eps * Math.cos(0.09 * z) * Math.cos(0.12 * x + 0.05 * y);
+                }
+            }
+        }
+        return v;
+    }
+
     @Override
     public String name() {
         return "cahn-hilliard";
@@ -128,7 +149,21 @@ public final class CahnHilliard implements Model {
 
     @Override
     public long scratchDoubles(Grid grid) {
-        return 3 * grid.rowStride();
+        return 3 * (grid.is3d() ? grid.sliceStride() : grid.rowStride());
+    }
+
+    @Override
+    public void stepSlices(StencilKernels kernels, Grid grid, double dt, long step, int zFrom, int zTo,
+                           MemorySegment scratch) {
+        kernels.cahnHilliardSlices(grid.current(), grid.next(), scratch, grid.sliceStride(), grid.rowStride(), zFrom,
+            zTo, grid.rowStart(), grid.rowStart() + grid.ny(), grid.colStart(), grid.nx(), mobility * dt, kappa, rho,
+            ca, cb, 1.0 / (grid.dx() * grid.dx()));
+    }
+
+    /** Fourth order: the bound scales with the square of the Laplacian's largest eigenvalue, (8/12)^2 in 3-D. */
+    @Override
+    public double stableDt(double dx, int dims) {
+        return dims == 3 ? stableDt(dx) * (4.0 / 9.0) : stableDt(dx);
     }
 
     @Override
@@ -175,21 +210,25 @@ public final class CahnHilliard implements Model {
         MemorySegment s = grid.current();
         long rs = grid.rowStride();
         double inv2dx = 1.0 / (2.0 * grid.dx());
+        long zs = grid.is3d() ? grid.sliceStride() : 0;
         double total = 0;
-        for (int y = 0; y < grid.ny(); y++) {
-            double row = 0;
-            for (int x = 0; x < grid.nx(); x++) {
-                long i = grid.index(0, y, x);
-                double c = s.getAtIndex(D, i);
-                double gx = (s.getAtIndex(D, i + 1) - s.getAtIndex(D, i - 1)) * inv2dx;
-                double gy = (s.getAtIndex(D, i + rs) - s.getAtIndex(D, i - rs)) * inv2dx;
-                double a = c - ca;
-                double b = cb - c;
-                row += rho * a * a * b * b + 0.5 * kappa * (gx * gx + gy * gy);
+        for (int z = 0; z < grid.nz(); z++) {
+            for (int y = 0; y < grid.ny(); y++) {
+                double row = 0;
+                for (int x = 0; x < grid.nx(); x++) {
+                    long i = grid.index(0, z, y, x);
+                    double c = s.getAtIndex(D, i);
+                    double gx = (s.getAtIndex(D, i + 1) - s.getAtIndex(D, i - 1)) * inv2dx;
+                    double gy = (s.getAtIndex(D, i + rs) - s.getAtIndex(D, i - rs)) * inv2dx;
+                    double gz = zs == 0 ? 0.0 : (s.getAtIndex(D, i + zs) - s.getAtIndex(D, i - zs)) * inv2dx;
+                    double a = c - ca;
+                    double b = cb - c;
+                    row += rho * a * a * b * b + 0.5 * kappa * (gx * gx + gy * gy + gz * gz);
+                }
+                total += row;
             }
-            total += row;
         }
-        return total * grid.dx() * grid.dx();
+        return total * grid.dx() * grid.dx() * (grid.is3d() ? grid.dx() : 1.0);
     }
 
     @Override

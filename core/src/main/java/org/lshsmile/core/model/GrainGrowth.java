@@ -218,6 +218,19 @@ public final class GrainGrowth implements Model {
             rowFrom, rowTo, grid.colStart(), grid.nx(), ldt, kappa, a, b, inv, clamp);
     }
 
+    @Override
+    public void stepSlices(StencilKernels kernels, Grid grid, double dt, long step, int zFrom, int zTo,
+                           MemorySegment scratch) {
+        double[] ldt = new double[q];
+        for (int i = 0; i < q; i++) {
+            ldt[i] = mobility[i] * dt;
+        }
+        double inv = 1.0 / (grid.dx() * grid.dx());
+        kernels.grainGrowthSlices(grid.current(), grid.next(), scratch, q, grid.planeStride(), grid.sliceStride(),
+            grid.rowStride(), zFrom, zTo, grid.rowStart(), grid.rowStart() + grid.ny(), grid.colStart(), grid.nx(),
+            ldt, kappa, a, b, inv, clamp);
+    }
+
     /** The centre and its 4 direct neighbours: the update needs only a 5-point Laplacian. */
     @Override
     public int evalPoints() {
@@ -265,30 +278,34 @@ public final class GrainGrowth implements Model {
         MemorySegment s = grid.current();
         long rs = grid.rowStride();
         double inv = 1.0 / (grid.dx() * grid.dx());
+        long zs = grid.is3d() ? grid.sliceStride() : 0;
         double total = 0;
-        for (int y = 0; y < grid.ny(); y++) {
-            double rowSum = 0;
-            for (int x = 0; x < grid.nx(); x++) {
-                double bulk = 0;
-                double sumSq = 0;
-                double pairs = 0;
-                double grad = 0;
-                for (int f = 0; f < q; f++) {
-                    long i = grid.index(f, y, x);
-                    double e = s.getAtIndex(D, i);
-                    double e2 = e * e;
-                    bulk += -0.5 * a * e2 + 0.25 * b * e2 * e2;
-                    pairs += e2 * sumSq;
-                    sumSq += e2;
-                    double gx = s.getAtIndex(D, i + 1) - e;
-                    double gy = s.getAtIndex(D, i + rs) - e;
-                    grad += 0.5 * kappa[f] * (gx * gx + gy * gy) * inv;
+        for (int z = 0; z < grid.nz(); z++) {
+            for (int y = 0; y < grid.ny(); y++) {
+                double rowSum = 0;
+                for (int x = 0; x < grid.nx(); x++) {
+                    double bulk = 0;
+                    double sumSq = 0;
+                    double pairs = 0;
+                    double grad = 0;
+                    for (int f = 0; f < q; f++) {
+                        long i = grid.index(f, z, y, x);
+                        double e = s.getAtIndex(D, i);
+                        double e2 = e * e;
+                        bulk += -0.5 * a * e2 + 0.25 * b * e2 * e2;
+                        pairs += e2 * sumSq;
+                        sumSq += e2;
+                        double gx = s.getAtIndex(D, i + 1) - e;
+                        double gy = s.getAtIndex(D, i + rs) - e;
+                        double gz = zs == 0 ? 0.0 : s.getAtIndex(D, i + zs) - e;
+                        grad += 0.5 * kappa[f] * (gx * gx + gy * gy + gz * gz) * inv;
+                    }
+                    rowSum += bulk + pairs + grad;
                 }
-                rowSum += bulk + pairs + grad;
+                total += rowSum;
             }
-            total += rowSum;
         }
-        return total * grid.dx() * grid.dx();
+        return total * grid.dx() * grid.dx() * (grid.is3d() ? grid.dx() : 1.0);
     }
 
     @Override

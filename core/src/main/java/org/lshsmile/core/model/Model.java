@@ -42,6 +42,29 @@ public interface Model {
     void stepRows(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
                   MemorySegment scratch);
 
+    /**
+     * 3-D: writes padded slices {@code [zFrom, zTo)} (all interior rows) of {@code grid.next()} from
+     * {@code grid.current()}, whose halo is filled, with the kernels' seven-point stencils. Called
+     * concurrently on disjoint bands of slices; random sources are keyed by the cell's index in the
+     * volume, so slice 0 draws what the 2-D grid draws.
+     *
+     * @throws UnsupportedOperationException when the model or the kernels have no 3-D step (see
+     *                                       {@link StencilKernels#has3d()})
+     */
+    default void stepSlices(StencilKernels kernels, Grid grid, double dt, long step, int zFrom, int zTo,
+                            MemorySegment scratch) {
+        throw new UnsupportedOperationException(name() + " has no 3-D step");
+    }
+
+    /**
+     * Largest stable time step on a grid of {@code dims} dimensions (2 or 3): the seven-point Laplacian's
+     * largest eigenvalue is 12/dx^2 against 8/dx^2 for the five-point one, so second-order terms allow 2/3
+     * of the 2-D step; fourth-order models override.
+     */
+    default double stableDt(double dx, int dims) {
+        return dims == 3 ? stableDt(dx) * (2.0 / 3.0) : stableDt(dx);
+    }
+
     /** Total free energy of the current state (refreshes the halo first). */
     double freeEnergy(Grid grid);
 

@@ -238,7 +238,19 @@ public final class Nanovoid implements Model {
 
     @Override
     public long scratchDoubles(Grid grid) {
-        return 15 * grid.rowStride();
+        return 15 * (grid.is3d() ? grid.sliceStride() : grid.rowStride());
+    }
+
+    @Override
+    public void stepSlices(StencilKernels kernels, Grid grid, double dt, long step, int zFrom, int zTo,
+                           MemorySegment scratch) {
+        boolean random = sources.any();
+        kernels.nanovoidSlices(grid.current(), grid.next(), scratch, grid.planeStride(), grid.sliceStride(),
+            grid.rowStride(), zFrom, zTo, grid.rowStart(), grid.rowStart() + grid.ny(), grid.colStart(), grid.nx(),
+            kernelParams(dt, grid.dx()), form == Form.CONSERVATIVE, voidMask, clamp && !random);
+        if (random) {
+            addSources(grid, dt, step, zFrom, zTo, grid.rowStart(), grid.rowStart() + grid.ny());
+        }
     }
 
     private double[] kernelParams(double dt, double dx) {
@@ -260,36 +272,41 @@ public final class Nanovoid implements Model {
             rowTo, grid.colStart(), grid.nx(), kernelParams(dt, grid.dx()), form == Form.CONSERVATIVE, voidMask,
             clamp && !random);
         if (random) {
-            addSources(grid, dt, step, rowFrom, rowTo);
+            addSources(grid, dt, step, grid.sliceStart(), grid.sliceStart() + 1, rowFrom, rowTo);
         }
     }
 
-    private void addSources(Grid grid, double dt, long step, int rowFrom, int rowTo) {
+    /** Adds the random sources to padded slices [zFrom, zTo), padded rows [rowFrom, rowTo) of next. */
+    private void addSources(Grid grid, double dt, long step, int zFrom, int zTo, int rowFrom, int rowTo) {
         MemorySegment cur = grid.current();
         MemorySegment next = grid.next();
         long ps = grid.planeStride();
-        for (int r = rowFrom; r < rowTo; r++) {
-            int y = r - grid.rowStart();
-            for (int x = 0; x < grid.nx(); x++) {
-                long i = grid.index(0, y, x);
-                long key = CounterRandom.key(sources.seed(), step, (long) y * grid.nx() + x);
-                double pv = 0;
-                double pi = 0;
-                if (sources.cascades() && cur.getAtIndex(D, i + 2 * ps) < 0.8
-                    && CounterRandom.uniform(key, 0) < sources.pCascade()) {
-                    double p = CounterRandom.uniform(key, 1) * sources.vg();
-                    pv = sources.bias() * p;
-                    pi = (1 - sources.bias()) * p;
-                }
-                double[] add = {pv, pi, pv - pi};
-                for (int f = 0; f < 3; f++) {
-                    double xi = sources.noise() ? sources.amplitude() * CounterRandom.gaussian(key, 2 + 2 * f) : 0;
-                    long k = i + f * ps;
-                    double v = next.getAtIndex(D, k) + dt * (xi + add[f]);
-                    if (clamp) {
-                        v = Math.min(Math.max(v, 0.0), 1.0);
+        for (int zp = zFrom; zp < zTo; zp++) {
+            int z = zp - grid.sliceStart();
+            for (int r = rowFrom; r < rowTo; r++) {
+                int y = r - grid.rowStart();
+                for (int x = 0; x < grid.nx(); x++) {
+                    long i = grid.index(0, z, y, x);
+                    long cell = grid.cellOffset() + ((long) z * grid.ny() + y) * grid.nx() + x;
+                    long key = CounterRandom.key(sources.seed(), step, cell);
+                    double pv = 0;
+                    double pi = 0;
+                    if (sources.cascades() && cur.getAtIndex(D, i + 2 * ps) < 0.8
+                        && CounterRandom.uniform(key, 0) < sources.pCascade()) {
+                        double p = CounterRandom.uniform(key, 1) * sources.vg();
+                        pv = sources.bias() * p;
+                        pi = (1 - sources.bias()) * p;
                     }
-                    next.setAtIndex(D, k, v);
+                    double[] add = {pv, pi, pv - pi};
+                    for (int f = 0; f < 3; f++) {
+                        double xi = sources.noise() ? sources.amplitude() * CounterRandom.gaussian(key, 2 + 2 * f) : 0;
+                        long k = i + f * ps;
+                        double v = next.getAtIndex(D, k) + dt * (xi + add[f]);
+                        if (clamp) {
+                            v = Math.min(Math.max(v, 0.0), 1.0);
+                        }
+                        next.setAtIndex(D, k, v);
+                    }
                 }
             }
         }
@@ -441,34 +458,38 @@ public final class Nanovoid implements Model {
         double kt = get("kT");
         double[] kappa = {get("kv"), get("ki"), get("ke")};
         double eps = StencilKernels.Nanovoid.EPS;
+        long zs = grid.is3d() ? grid.sliceStride() : 0;
         double total = 0;
-        for (int y = 0; y < grid.ny(); y++) {
-            double row = 0;
-            for (int x = 0; x < grid.nx(); x++) {
-                long i = grid.index(0, y, x);
-                double cv = s.getAtIndex(D, i);
-                double ci = s.getAtIndex(D, i + ps);
-                double eta = s.getAtIndex(D, i + 2 * ps);
-                double rest = 1.0 - cv - ci;
-                double fs = ev * cv + ei * ci + kt * (cv * Math.log(Math.max(cv, eps))
-                    + ci * Math.log(Math.max(ci, eps)) + rest * Math.log(Math.max(rest, eps)));
-                if (voidMask && rest < eps) {
-                    fs = 0;
+        for (int z = 0; z < grid.nz(); z++) {
+            for (int y = 0; y < grid.ny(); y++) {
+                double row = 0;
+                for (int x = 0; x < grid.nx(); x++) {
+                    long i = grid.index(0, z, y, x);
+                    double cv = s.getAtIndex(D, i);
+                    double ci = s.getAtIndex(D, i + ps);
+                    double eta = s.getAtIndex(D, i + 2 * ps);
+                    double rest = 1.0 - cv - ci;
+                    double fs = ev * cv + ei * ci + kt * (cv * Math.log(Math.max(cv, eps))
+                        + ci * Math.log(Math.max(ci, eps)) + rest * Math.log(Math.max(rest, eps)));
+                    if (voidMask && rest < eps) {
+                        fs = 0;
+                    }
+                    double fv = (cv - 1) * (cv - 1) + ci * ci;
+                    double e = (eta - 1) * (eta - 1) * fs + eta * eta * fv;
+                    for (int f = 0; f < 3; f++) {
+                        long k = i + f * ps;
+                        double u = s.getAtIndex(D, k);
+                        double gx = s.getAtIndex(D, k + 1) - u;
+                        double gy = s.getAtIndex(D, k + rs) - u;
+                        double gz = zs == 0 ? 0.0 : s.getAtIndex(D, k + zs) - u;
+                        e += 0.5 * kappa[f] * (gx * gx + gy * gy + gz * gz) * inv;
+                    }
+                    row += e;
                 }
-                double fv = (cv - 1) * (cv - 1) + ci * ci;
-                double e = (eta - 1) * (eta - 1) * fs + eta * eta * fv;
-                for (int f = 0; f < 3; f++) {
-                    long k = i + f * ps;
-                    double u = s.getAtIndex(D, k);
-                    double gx = s.getAtIndex(D, k + 1) - u;
-                    double gy = s.getAtIndex(D, k + rs) - u;
-                    e += 0.5 * kappa[f] * (gx * gx + gy * gy) * inv;
-                }
-                row += e;
+                total += row;
             }
-            total += row;
         }
-        return total * grid.dx() * grid.dx();
+        return total * grid.dx() * grid.dx() * (grid.is3d() ? grid.dx() : 1.0);
     }
 
     @Override
@@ -486,7 +507,15 @@ public final class Nanovoid implements Model {
      * at (96, 96), inside c_v = 1, c_i = 0, eta = 1, outside c_v = 0.069, c_i = 0.122, eta = 0.
      */
     public static double[] initialState(String name, int ny, int nx) {
-        double scale = Math.min(ny, nx) / 128.0;
+        return initialState(name, 1, ny, nx);
+    }
+
+    /**
+     * The named initial state on an nz x ny x nx grid: in 3-D the voids are spheres centred on the middle
+     * slice, scaled by the smallest side; nz = 1 gives the 2-D state.
+     */
+    public static double[] initialState(String name, int nz, int ny, int nx) {
+        double scale = Math.min(nz == 1 ? ny : Math.min(nz, ny), nx) / 128.0;
         String n = name.trim().toLowerCase(Locale.ROOT);
         double[][] voids;
         double[] out;
@@ -509,7 +538,7 @@ public final class Nanovoid implements Model {
             }
             default -> throw new IllegalArgumentException("unknown nanovoid initial state '" + name + "': use v0, v1 or v2");
         }
-        return voids(ny, nx, voids, in, out);
+        return voids(nz, ny, nx, voids, in, out);
     }
 
     /**
@@ -517,19 +546,29 @@ public final class Nanovoid implements Model {
      * {@code outside} ({c_v, c_i, eta}), as a (3, ny, nx) C-order array.
      */
     public static double[] voids(int ny, int nx, double[][] voids, double[] inside, double[] outside) {
-        double[] v = new double[3 * ny * nx];
-        int plane = ny * nx;
-        for (int y = 0; y < ny; y++) {
-            for (int x = 0; x < nx; x++) {
-                boolean hit = false;
-                for (double[] c : voids) {
-                    double dy = y - c[0];
-                    double dx = x - c[1];
-                    hit |= dy * dy + dx * dx < c[2] * c[2];
-                }
-                double[] src = hit ? inside : outside;
-                for (int f = 0; f < 3; f++) {
-                    v[f * plane + y * nx + x] = src[f];
+        return voids(1, ny, nx, voids, inside, outside);
+    }
+
+    /** Spherical voids centred on slice nz / 2 (circles when nz = 1), as a (3, nz, ny, nx) C-order array. */
+    public static double[] voids(int nz, int ny, int nx, double[][] voids, double[] inside, double[] outside) {
+        double[] v = new double[3 * nz * ny * nx];
+        int plane = nz * ny * nx;
+        double cz = nz == 1 ? 0 : nz / 2.0;
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    boolean hit = false;
+                    for (double[] c : voids) {
+                        double dy = y - c[0];
+                        double dx = x - c[1];
+                        double dz = z - cz;
+                        hit |= dy * dy + dx * dx + dz * dz < c[2] * c[2];
+                    }
+                    double[] src = hit ? inside : outside;
+                    int cell = (z * ny + y) * nx + x;
+                    for (int f = 0; f < 3; f++) {
+                        v[f * plane + cell] = src[f];
+                    }
                 }
             }
         }

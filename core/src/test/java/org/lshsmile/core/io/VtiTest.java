@@ -137,6 +137,31 @@ class VtiTest {
     }
 
     @Test
+    void threeDimensionalGridIsWrittenAsAVolumeInZYXOrder() throws Exception {
+        int fields = 2;
+        int nz = 3;
+        int ny = 4;
+        int nx = 5;
+        double[] expected = values(fields * nz * ny * nx, 7);
+        Path out = tmp.resolve("volume.vti");
+        try (Grid grid = new Grid(fields, nz, ny, nx, 0.5, Boundary.NOFLUX)) {
+            grid.copyFrom(expected);
+            Vti.write(out, grid, new String[] {"a", "b"}, 1.0);
+        }
+        Parsed p = parse(out);
+        assertEquals("0 4 0 3 0 2", p.image().getAttribute("WholeExtent"));
+        assertEquals("0 4 0 3 0 2", p.piece().getAttribute("Extent"));
+        int volume = nz * ny * nx;
+        int f = 0;
+        for (double[] arr : p.arrays().values()) {
+            double[] want = new double[volume];
+            System.arraycopy(expected, f * volume, want, 0, volume);
+            assertBitsEqual(want, arr, "field " + f);
+            f++;
+        }
+    }
+
+    @Test
     void threeFieldGridRoundTripsBitwise() throws Exception {
         int fields = 3;
         int ny = 5;

@@ -1,0 +1,182 @@
+package org.lshsmile.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lshsmile.bindings.Mpi;
+
+/**
+ * {@code mpirun -np N ... simulate --distributed} against one process: the final state and
+ * diagnostics.csv are the same bytes for 1 to 4 ranks, 2-D and 3-D, every model, and across a resume; a
+ * rank that fails ends the job with its message instead of hanging; what does not fit is refused. Every
+ * mpirun has a hard timeout and is killed with its ranks when it expires. Skipped, with the reason, where
+ * mpirun or the MPI shim is missing (CI installs Open MPI).
+ */
+class DistributedCliTest {
+
+    private static final long TIMEOUT_SECONDS = 120;
+
+    @TempDir
+    Path tmp;
+
+    private static Path mpirun;
+
+    @BeforeAll
+    static void findMpi() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, "mpirun");
+            if (Files.isExecutable(p)) {
+                mpirun = p;
+                break;
+            }
+        }
+        Assumptions.assumeTrue(mpirun != null, "no mpirun on the PATH (apt-get install openmpi-bin libopenmpi-dev)");
+        Mpi.Loaded l = Mpi.load();
+        Assumptions.assumeTrue(l.mpi().isPresent(), () -> "no MPI shim: " + l.description());
+    }
+
+    record Outcome(int code, String output) {
+    }
+
+    /** mpirun -np {@code np} of the CLI with {@code args}; kills the whole tree after the timeout. */
+    private static Outcome mpirun(int np, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(mpirun.toString(), "--oversubscribe", "--bind-to", "none", "--mca",
+            "btl", "self,vader", "-np", Integer.toString(np)));
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+            "java").toString()));
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xmx256m"));
+        if (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.contains("jdk.incubator.vector"))) {
+            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        String kernels = System.getProperty("lshsmile.kernels");
+        if (kernels != null) {
+            cmd.add("-Dlshsmile.kernels=" + kernels);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("lshsmile-mpirun", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT", "1");
+            pb.environment().put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+            Process p = pb.start();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError("mpirun -np " + np + " hung for " + TIMEOUT_SECONDS + " s (killed): "
+                    + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            return new Outcome(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String[] with(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private void assertSameRunAsOneProcess(String name, int[] ranks, String... simulate) throws Exception {
+        Path one = tmp.resolve(name + "-one");
+        Cli.ok(with(simulate, "--out", one.toString()));
+        for (int np : ranks) {
+            Path many = tmp.resolve(name + "-" + np);
+            Outcome o = mpirun(np, with(simulate, "--out", many.toString(), "--distributed"));
+            assertEquals(0, o.code(), () -> np + " ranks: " + o.output());
+            assertTrue(o.output().contains("[INFO] distributed: " + np + " rank"), o.output());
+            assertArrayEquals(Files.readAllBytes(one.resolve("final.npy")), Files.readAllBytes(many.resolve("final.npy")),
+                np + " ranks: final state");
+            assertEquals(Files.readString(one.resolve("diagnostics.csv")), Files.readString(many.resolve("diagnostics.csv")),
+                np + " ranks: diagnostics (rank 0 computes them on the gathered grid)");
+            assertTrue(Files.readString(many.resolve("run.json")).contains("\"ranks\": " + np));
+        }
+    }
+
+    @Test
+    void grainGrowth2dOnOneTwoAndFourRanksIsBitwiseOneProcess() throws Exception {
+        assertSameRunAsOneProcess("gg", new int[] {1, 2, 4}, "simulate", "--model", "grain-growth", "--size", "24",
+            "--grains", "9", "--order-params", "5", "--steps", "30", "--every", "10", "--bc", "noflux");
+    }
+
+    @Test
+    void cahnHilliard3dOnThreeRanksIsBitwiseOneProcess() throws Exception {
+        assertSameRunAsOneProcess("ch3d", new int[] {3}, "simulate", "--model", "cahn-hilliard", "--size", "10", "--nz",
+            "8", "--steps", "30", "--every", "15");
+    }
+
+    /** Random sources keyed by global cells, and a distributed resume: still the bits of one uninterrupted process. */
+    @Test
+    void nanovoidWithSourcesResumedOnTwoRanksIsBitwiseOneProcess() throws Exception {
+        String[] run = {"simulate", "--model", "nanovoid", "--size", "20", "--cascades", "--noise", "--seed", "5",
+            "--every", "10", "--checkpoint-every", "20"};
+        Path one = tmp.resolve("nv-one");
+        Cli.ok(with(run, "--steps", "60", "--out", one.toString()));
+        Path parts = tmp.resolve("nv-parts");
+        Outcome a = mpirun(2, with(run, "--steps", "40", "--out", parts.toString(), "--distributed"));
+        assertEquals(0, a.code(), a::output);
+        Outcome b = mpirun(2, "simulate", "--resume", parts.toString(), "--steps", "60", "--distributed");
+        assertEquals(0, b.code(), b::output);
+        assertArrayEquals(Files.readAllBytes(one.resolve("final.npy")), Files.readAllBytes(parts.resolve("final.npy")));
+        assertEquals(Files.readString(one.resolve("diagnostics.csv")), Files.readString(parts.resolve("diagnostics.csv")));
+    }
+
+    /** Rank 0 cannot write a snapshot (a directory is in the way): every rank ends, with the reason, promptly. */
+    @Test
+    void aRankThatFailsEndsTheJobWithItsMessage() throws Exception {
+        Path out = tmp.resolve("fail");
+        Files.createDirectories(out.resolve("snap_00000020.npy"));
+        Files.writeString(out.resolve("snap_00000020.npy").resolve("keep.txt"), "mine");
+        long t0 = System.nanoTime();
+        Outcome o = mpirun(2, "simulate", "--model", "grain-growth", "--size", "24", "--steps", "40", "--every", "20",
+            "--out", out.toString(), "--force", "--distributed");
+        assertNotEquals(0, o.code(), o.output());
+        assertTrue(o.output().contains("snap_00000020.npy"), o.output());
+        assertTrue(o.output().contains("aborting all ranks"), o.output());
+        assertTrue((System.nanoTime() - t0) / 1e9 < TIMEOUT_SECONDS, "no hang");
+        assertEquals("mine", Files.readString(out.resolve("snap_00000020.npy").resolve("keep.txt")));
+    }
+
+    /** A blow-up is found by a collective check, so every rank stops at the same step; rank 0 keeps the last good state. */
+    @Test
+    void aBlowUpStopsEveryRankWithExitCode3() throws Exception {
+        Path out = tmp.resolve("blow");
+        Outcome o = mpirun(2, "simulate", "--model", "grain-growth", "--size", "24", "--steps", "200", "--dt", "3",
+            "--unsafe-dt", "--out", out.toString(), "--distributed");
+        assertEquals(3, o.code(), o.output());
+        assertTrue(o.output().contains("non-finite value"), o.output());
+        assertTrue(Files.exists(out.resolve("last_good.npy")), "rank 0 wrote the last good state");
+        assertFalse(o.output().contains("aborting all ranks"), "no abort: every rank agreed");
+    }
+
+    @Test
+    void slabsThinnerThanTheHaloAreRefusedOnce() throws Exception {
+        Path out = tmp.resolve("thin");
+        Outcome o = mpirun(4, "simulate", "--model", "grain-growth", "--size", "6", "--steps", "5", "--out",
+            out.toString(), "--distributed");
+        assertEquals(2, o.code(), o.output());
+        long errors = o.output().lines().filter(l -> l.startsWith("lshsmile: error:")).count();
+        assertEquals(1, errors, o.output());
+        assertTrue(o.output().contains("at most 3 ranks"), o.output());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+}
