@@ -194,7 +194,7 @@ class CliTest {
             row("cannot read --init", "--init", "@/missing.npy"),
             row("not a .npy file", "--init", "@/text.npy"),
             row("is not float64", "--init", "@/f4.npy"),
-            row("has shape (2, 2, 2, 2)", "--init", "@/rank4.npy"),
+            row("has shape (2, 2, 2, 2, 2)", "--init", "@/rank5.npy"), // (m, nz, ny, nx) is a 3-D state; 5-D is not
             row("--size cannot be combined with --init", "--init", "@/good.npy", "--size", "16"),
             row("--order-params cannot be combined with --init", "--init", "@/good.npy", "--order-params", "2"),
             row("non-finite value NaN at [1, 2, 3]", "--init", "@/nan.npy"),
@@ -278,7 +278,7 @@ class CliTest {
         Files.writeString(dir.resolve("unfinished/run.json"), "{\n  \"lshsmile_version\": \"0.1.0\",\n"
             + "  \"status\": \"running\"\n}\n");
         Files.writeString(dir.resolve("text.npy"), "x,y\n1,2\n");
-        Npy.write(dir.resolve("rank4.npy"), new int[] {2, 2, 2, 2}, new double[16]);
+        Npy.write(dir.resolve("rank5.npy"), new int[] {2, 2, 2, 2, 2}, new double[32]);
         Npy.write(dir.resolve("good.npy"), new int[] {2, 8, 8}, new double[128]);
         double[] nan = new double[2 * 4 * 5];
         nan[1 * 20 + 2 * 5 + 3] = Double.NaN;
