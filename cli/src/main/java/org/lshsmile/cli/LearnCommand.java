@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.lshsmile.core.learn.Learnable;
 import org.lshsmile.core.learn.Learnables;
 import org.lshsmile.core.learn.RolloutGradient;
+import org.lshsmile.core.dist.Communicator;
 import org.lshsmile.core.learn.Trainer;
 import org.lshsmile.core.learn.optim.EarlyStop;
 import org.lshsmile.core.learn.optim.Optimizer;
@@ -183,6 +184,17 @@ final class LearnCommand implements Callable<Integer> {
         + " must be empty unless --force. Required.")
     private Path out;
 
+    @Option(names = "--distributed", order = 395,
+        description = "Data-parallel over pairs as one rank of an MPI job: mpirun -np N ./lshsmile learn ..."
+            + " --distributed. Every rank reads the dataset and takes the same optimizer steps; each computes the"
+            + " pairs at its positions in every batch (i mod N) and an allreduce sums the losses and gradients, so"
+            + " the result is that of one process to rounding. Rank 0 writes the files. Give each rank --threads"
+            + " cores / N.")
+    private boolean distributed;
+
+    /** Ranks of the run (1 without --distributed), for params.json. */
+    private int ranks = 1;
+
     @Option(names = "--force", order = 400, description = "Write into a non-empty --out, replacing params.json,"
         + " loss.csv and loss.png.")
     private boolean force;
@@ -199,8 +211,21 @@ final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter stdout = spec.commandLine().getOut();
+        if (distributed) {
+            return DistributedRun.call(spec.commandLine().getErr(), this::learn);
+        }
+        return learn(null, () -> { });
+    }
+
+    /**
+     * Checks everything, then calls {@code checked} (a distributed run meets there), then trains; with
+     * {@code comm} each rank computes its share of every batch and rank 0 alone prints and writes.
+     */
+    private int learn(Communicator comm, Runnable checked) {
+        boolean root = comm == null || comm.rank() == 0;
+        ranks = comm == null ? 1 : comm.size();
+        PrintWriter err = root ? spec.commandLine().getErr() : new PrintWriter(java.io.Writer.nullWriter());
+        PrintWriter stdout = root ? spec.commandLine().getOut() : new PrintWriter(java.io.Writer.nullWriter());
         Checks.required(spec, List.of("--data", "--out"), "see 'lshsmile learn --help'");
         int t = Checks.intInRange("--T", steps != null ? steps : 10, 1, 1_000_000, "give the steps between the two"
             + " frames of a pair, e.g. --T 10");
@@ -255,6 +280,7 @@ final class LearnCommand implements Callable<Integer> {
         OutputDir.check(out, force, "--out");
         checkHeap(index, chosen);
         List<RolloutGradient.Pair> pairs = load(d, chosen);
+        checked.run();
         // after every check, so that a refused command line prints its one error line only
         if (init.isEmpty() && perturb == null) {
             err.println("[WARN] no --init or --perturb: learning starts at the dataset's own parameters (loss 0);"
@@ -271,17 +297,19 @@ final class LearnCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (RolloutGradient g = new RolloutGradient(index.fields(), index.ny(), index.nx(), index.dx(),
                  index.boundary(), index.dt(), t, k, lsh ? 1 : nThreads, checkpointEvery, 64L * 1024, lshForward);
-             Progress bar = new Progress(progress, "learn", epochs, " epochs")) {
+             Progress bar = new Progress(progress && root, "learn", epochs, " epochs")) {
             Trainer.Settings settings = new Trainer.Settings(opt, epochs, batchSize, !linear, free,
                 new EarlyStop(tol, patience, targetLoss, 0), seed);
-            result = new Trainer(g).train(start, pairs, settings, e -> bar.update(e.epoch()));
+            result = new Trainer(g, comm).train(start, pairs, settings, e -> bar.update(e.epoch()));
         } catch (IllegalArgumentException e) {
             throw Checks.fromCore(null, e, "change the starting values (--init, --perturb)");
         } catch (IllegalStateException e) {
             throw new CliException(CliException.NON_FINITE, CliException.oneLine(e.getMessage()), null, e);
         }
         double seconds = (System.nanoTime() - t0) * 1e-9;
-        write(index, t, pairs.size(), start, truth, result, free, seconds, lsh);
+        if (root) {
+            write(index, t, pairs.size(), start, truth, result, free, seconds, lsh);
+        }
         double[] learned = result.parameters();
         double[] want = truth.parameterValues();
         stdout.printf(Locale.ROOT, "learned in %d epochs (%s), %.2f s (%.3f s per epoch); loss %.3e -> %.3e%n",
@@ -565,6 +593,7 @@ final class LearnCommand implements Callable<Integer> {
         m.put("final_loss", r.finalLoss());
         m.put("seconds", seconds);
         m.put("seconds_per_epoch", seconds / r.epochs().size());
+        m.put("ranks", ranks);
         m.put("parameters", params);
         OutputDir dir = OutputDir.create(out);
         StringBuilder csv = new StringBuilder("epoch,loss,gradient_norm,evaluations,seconds");

@@ -135,7 +135,7 @@ class CliFlagTableTest {
             "--compare-exact", "--cascades", "--noise", "--distributed", "--force", "--debug", "--help", "--version");
         switches(r, "dataset", "--clamp", "--no-clamp", "--no-void-mask", "--unsafe-dt", "--force", "--debug", "--help",
             "--version");
-        switches(r, "learn", "--linear", "--force", "--debug", "--help", "--version");
+        switches(r, "learn", "--linear", "--distributed", "--force", "--debug", "--help", "--version");
         switches(r, "bench", "--quick", "--peers", "--force", "--debug", "--help", "--version");
         switches(r, "validate", "--quick", "--debug", "--help", "--version");
         switches(r, "lsh-params", "--debug", "--help", "--version");

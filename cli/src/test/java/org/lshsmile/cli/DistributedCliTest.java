@@ -168,6 +168,38 @@ class DistributedCliTest {
         assertFalse(o.output().contains("aborting all ranks"), "no abort: every rank agreed");
     }
 
+    /** Data-parallel learning over pairs: two ranks learn what one process learns, to rounding. */
+    @Test
+    void learnOnTwoRanksLearnsWhatOneProcessLearns() throws Exception {
+        Path data = tmp.resolve("ds");
+        Cli.ok("dataset", "--model", "grain-growth", "--size", "16", "--order-params", "3", "--grains", "3", "--frames",
+            "6", "--every", "5", "--out", data.toString());
+        String[] learn = {"learn", "--data", data.toString(), "--T", "5", "--perturb", "1.3", "--epochs", "6",
+            "--optimizer", "lbfgs", "--threads", "1"};
+        Path one = tmp.resolve("learn-one");
+        Cli.ok(with(learn, "--out", one.toString()));
+        Path two = tmp.resolve("learn-two");
+        Outcome o = mpirun(2, with(learn, "--out", two.toString(), "--distributed"));
+        assertEquals(0, o.code(), o::output);
+        double[] a = learned(one.resolve("params.json"));
+        double[] b = learned(two.resolve("params.json"));
+        assertEquals(a.length, b.length);
+        assertTrue(a.length >= 2, "parameters found");
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-9 * Math.abs(a[i]), "parameter " + i);
+        }
+        assertTrue(Files.readString(two.resolve("params.json")).contains("\"ranks\": 2"));
+    }
+
+    private static double[] learned(Path paramsJson) throws IOException {
+        var m = java.util.regex.Pattern.compile("\"learned\": ([-0-9.eE+]+)").matcher(Files.readString(paramsJson));
+        List<Double> v = new ArrayList<>();
+        while (m.find()) {
+            v.add(Double.parseDouble(m.group(1)));
+        }
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
     @Test
     void slabsThinnerThanTheHaloAreRefusedOnce() throws Exception {
         Path out = tmp.resolve("thin");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.lshsmile.core.dist.Communicator;
 import org.lshsmile.core.learn.optim.EarlyStop;
 import org.lshsmile.core.learn.optim.Lbfgs;
 import org.lshsmile.core.learn.optim.LogParametrization;
@@ -108,16 +109,65 @@ public final class Trainer {
 
     private final RolloutGradient gradient;
     private final double dx;
+    /** The ranks sharing each batch (data-parallel), or null to train alone. */
+    private final Communicator comm;
 
     /**
      * @param gradient the loss and gradient to train on (its T, dt, grid and kernels)
      */
     public Trainer(RolloutGradient gradient) {
+        this(gradient, null);
+    }
+
+    /**
+     * A data-parallel trainer: every rank holds all pairs and takes the same optimizer steps; each loss and
+     * gradient is the sum over the batch, each rank computing the pairs at its positions in the batch
+     * ({@code i mod ranks == rank}) and an allreduce adding the ranks' sums. The result matches training
+     * alone up to the order of those sums (rounding).
+     *
+     * @param comm the ranks, or null to train alone
+     */
+    public Trainer(RolloutGradient gradient, Communicator comm) {
         if (gradient == null) {
             throw new IllegalArgumentException("gradient must not be null");
         }
         this.gradient = gradient;
         this.dx = gradient.dx();
+        this.comm = comm;
+    }
+
+    /** This rank's share of {@code pairs}: all of them without ranks. */
+    private List<RolloutGradient.Pair> share(List<RolloutGradient.Pair> pairs) {
+        if (comm == null || comm.size() == 1) {
+            return pairs;
+        }
+        List<RolloutGradient.Pair> mine = new ArrayList<>();
+        for (int i = comm.rank(); i < pairs.size(); i += comm.size()) {
+            mine.add(pairs.get(i));
+        }
+        return mine;
+    }
+
+    /** The loss over {@code pairs}, shared among the ranks. */
+    private double loss(Learnable at, List<RolloutGradient.Pair> pairs) {
+        List<RolloutGradient.Pair> mine = share(pairs);
+        double local = mine.isEmpty() ? 0 : gradient.loss(at, mine);
+        return comm == null || comm.size() == 1 ? local : comm.allreduceSum(new double[] {local})[0];
+    }
+
+    /** Loss and gradient over {@code pairs}, shared among the ranks; the gradient goes into {@code full}. */
+    private double lossAndGradient(Learnable at, List<RolloutGradient.Pair> pairs, double[] full) {
+        List<RolloutGradient.Pair> mine = share(pairs);
+        double local = mine.isEmpty() ? 0 : gradient.lossAndGradient(at, mine, full);
+        if (comm == null || comm.size() == 1) {
+            return local;
+        }
+        double[] all = new double[full.length + 1];
+        all[0] = local;
+        System.arraycopy(full, 0, all, 1, full.length);
+        comm.allreduceSum(all);
+        System.arraycopy(all, 1, full, 0, full.length);
+        return all[0];
     }
 
     /**
@@ -221,7 +271,7 @@ public final class Trainer {
         }
         double[] theta = current(opt, theta0, idx, param, u);
         Learnable learned = start.withParameters(theta);
-        return new Result(learned, List.copyOf(epochs), gradient.loss(learned, pairs), reason);
+        return new Result(learned, List.copyOf(epochs), loss(learned, pairs), reason);
     }
 
     /** One optimizer step; a non-finite loss at the step's start becomes an exception naming the fix. */
@@ -310,7 +360,7 @@ public final class Trainer {
                 loss = Double.POSITIVE_INFINITY;
             } else {
                 Arrays.fill(full, 0);
-                loss = gradient.lossAndGradient(base.withParameters(theta), pairs, full);
+                loss = lossAndGradient(base.withParameters(theta), pairs, full);
             }
             for (int i = 0; i < idx.length; i++) {
                 g[i] = full[idx[i]];

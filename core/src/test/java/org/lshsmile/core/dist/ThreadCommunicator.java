@@ -12,23 +12,23 @@ import java.util.concurrent.TimeoutException;
  * reads what it needs, and meets again. Deterministic (sums in rank order), and a rank that fails breaks
  * the barrier so the others fail too instead of waiting (with a timeout as a last resort).
  */
-final class ThreadCommunicator implements Communicator {
+public final class ThreadCommunicator implements Communicator {
 
     /** State shared by the ranks of one run. */
-    static final class World {
+    public static final class World {
         final int size;
         final CyclicBarrier barrier;
         final Object[] slots;
         final Object[] slots2;
 
-        World(int size) {
+        public World(int size) {
             this.size = size;
             this.barrier = new CyclicBarrier(size);
             this.slots = new Object[size];
             this.slots2 = new Object[size];
         }
 
-        ThreadCommunicator rank(int r) {
+        public ThreadCommunicator rank(int r) {
             return new ThreadCommunicator(this, r);
         }
     }
