@@ -237,18 +237,10 @@ final class Scalar3d {
     static void nanovoidUpdateRow(MemorySegment cur, MemorySegment next, MemorySegment scratch, long planeStride,
                                   long sliceStride, long rowStride, int u, int r, int from, int to, double[] p,
                                   boolean conservative, boolean voidMask, boolean clamp) {
-        final double dt = p[Nanovoid.DT];
-        final double ev = p[Nanovoid.EV];
-        final double ei = p[Nanovoid.EI];
         final double kt = p[Nanovoid.KT];
-        final double ke = p[Nanovoid.KE];
-        final double rb = p[Nanovoid.R_BULK];
-        final double rs = p[Nanovoid.R_SURF];
         final double mv = p[Nanovoid.DV] / kt;
         final double mi = p[Nanovoid.DI] / kt;
-        final double mob = p[Nanovoid.L];
         final double inv = p[Nanovoid.INV_DX2];
-        final double eps = Nanovoid.EPS;
         final long row = u * sliceStride + r * rowStride;
         final long vMid = slot(u, sliceStride) + r * rowStride;
         final long vFront = slot(u - 1, sliceStride) + r * rowStride;
@@ -265,32 +257,11 @@ final class Scalar3d {
                 cv, inv, conservative);
             double divI = divergence(cur, scratch, ii, rowStride, sliceStride, iOff + vMid + c, iOff + vFront + c,
                 iOff + vBack + c, mi, ci, inv, conservative);
-            double rec = ((rb + rs * (eta * eta)) * cv) * ci;
             double lapE = lap(cur, ie, rowStride, sliceStride, eta, inv);
-            double rest = (1.0 - cv) - ci;
-            double lr = scratch.getAtIndex(D, ScalarKernels.LOG_R * sliceStride + vMid + c);
-            double fs = (ev * cv + ei * ci) + kt * ((cv * scratch.getAtIndex(D, ScalarKernels.LOG_V * sliceStride
-                + vMid + c) + ci * scratch.getAtIndex(D, ScalarKernels.LOG_I * sliceStride + vMid + c)) + rest * lr);
-            if (voidMask && rest < eps) {
-                fs = 0.0;
-            }
-            double cvm1 = cv - 1.0;
-            double fv = cvm1 * cvm1 + ci * ci;
-            double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - ke * lapE);
-            double nv = cv + dt * (divV - rec);
-            double ni = ci + dt * (divI - rec);
-            double ne = eta + dt * dEta;
-            nv = Math.abs(nv) < FLUSH_BELOW ? 0.0 : nv;
-            ni = Math.abs(ni) < FLUSH_BELOW ? 0.0 : ni;
-            ne = Math.abs(ne) < FLUSH_BELOW ? 0.0 : ne;
-            if (clamp) {
-                nv = Math.min(Math.max(nv, 0.0), 1.0);
-                ni = Math.min(Math.max(ni, 0.0), 1.0);
-                ne = Math.min(Math.max(ne, 0.0), 1.0);
-            }
-            next.setAtIndex(D, iv, nv);
-            next.setAtIndex(D, ii, ni);
-            next.setAtIndex(D, ie, ne);
+            ScalarKernels.nanovoidStore(next, iv, ii, ie, cv, ci, eta, divV, divI, lapE,
+                scratch.getAtIndex(D, ScalarKernels.LOG_V * sliceStride + vMid + c),
+                scratch.getAtIndex(D, ScalarKernels.LOG_I * sliceStride + vMid + c),
+                scratch.getAtIndex(D, ScalarKernels.LOG_R * sliceStride + vMid + c), p, voidMask, clamp);
         }
     }
 }

@@ -213,18 +213,10 @@ final class ScalarKernels implements StencilKernels {
     static void nanovoidUpdateRow(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride,
                                   long rowStride, int u, int from, int colFrom, int nx, double[] p,
                                   boolean conservative, boolean voidMask, boolean clamp) {
-        final double dt = p[Nanovoid.DT];
-        final double ev = p[Nanovoid.EV];
-        final double ei = p[Nanovoid.EI];
         final double kt = p[Nanovoid.KT];
-        final double ke = p[Nanovoid.KE];
-        final double rb = p[Nanovoid.R_BULK];
-        final double rs = p[Nanovoid.R_SURF];
         final double mv = p[Nanovoid.DV] / kt;
         final double mi = p[Nanovoid.DI] / kt;
-        final double mob = p[Nanovoid.L];
         final double inv = p[Nanovoid.INV_DX2];
-        final double eps = Nanovoid.EPS;
         final long row = u * rowStride;
         final long vUp = Math.floorMod(u - 1, 3) * rowStride;
         final long vMid = Math.floorMod(u, 3) * rowStride;
@@ -243,34 +235,49 @@ final class ScalarKernels implements StencilKernels {
                 conservative);
             double divI = divergence(cur, muRows, ii, rowStride, iMid + c, iUp + c, iDown + c, mi, ci, inv,
                 conservative);
-            double rec = ((rb + rs * (eta * eta)) * cv) * ci;
             double lapE = (((cur.getAtIndex(D, ie - 1) + cur.getAtIndex(D, ie + 1))
                 + (cur.getAtIndex(D, ie - rowStride) + cur.getAtIndex(D, ie + rowStride))) - 4.0 * eta) * inv;
-            double rest = (1.0 - cv) - ci;
-            double lr = muRows.getAtIndex(D, LOG_R * rowStride + vMid + c);
-            double fs = (ev * cv + ei * ci) + kt * ((cv * muRows.getAtIndex(D, LOG_V * rowStride + vMid + c)
-                + ci * muRows.getAtIndex(D, LOG_I * rowStride + vMid + c)) + rest * lr);
-            if (voidMask && rest < eps) {
-                fs = 0.0;
-            }
-            double cvm1 = cv - 1.0;
-            double fv = cvm1 * cvm1 + ci * ci;
-            double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - ke * lapE);
-            double nv = cv + dt * (divV - rec);
-            double ni = ci + dt * (divI - rec);
-            double ne = eta + dt * dEta;
-            nv = Math.abs(nv) < FLUSH_BELOW ? 0.0 : nv;
-            ni = Math.abs(ni) < FLUSH_BELOW ? 0.0 : ni;
-            ne = Math.abs(ne) < FLUSH_BELOW ? 0.0 : ne;
-            if (clamp) {
-                nv = Math.min(Math.max(nv, 0.0), 1.0);
-                ni = Math.min(Math.max(ni, 0.0), 1.0);
-                ne = Math.min(Math.max(ne, 0.0), 1.0);
-            }
-            next.setAtIndex(D, iv, nv);
-            next.setAtIndex(D, ii, ni);
-            next.setAtIndex(D, ie, ne);
+            nanovoidStore(next, iv, ii, ie, cv, ci, eta, divV, divI, lapE,
+                muRows.getAtIndex(D, LOG_V * rowStride + vMid + c), muRows.getAtIndex(D, LOG_I * rowStride + vMid + c),
+                muRows.getAtIndex(D, LOG_R * rowStride + vMid + c), p, voidMask, clamp);
         }
+    }
+
+    /**
+     * The end of a nanovoid update, shared by the 2-D and 3-D scalar kernels: recombination, f_s (from the
+     * cell's three logarithms), the Allen-Cahn term, the flush and the clamp; stores the three new values.
+     */
+    static void nanovoidStore(MemorySegment next, long iv, long ii, long ie, double cv, double ci, double eta,
+                              double divV, double divI, double lapE, double logV, double logI, double logR, double[] p,
+                              boolean voidMask, boolean clamp) {
+        final double dt = p[Nanovoid.DT];
+        final double kt = p[Nanovoid.KT];
+        final double rb = p[Nanovoid.R_BULK];
+        final double rs = p[Nanovoid.R_SURF];
+        final double mob = p[Nanovoid.L];
+        double rec = ((rb + rs * (eta * eta)) * cv) * ci;
+        double rest = (1.0 - cv) - ci;
+        double fs = (p[Nanovoid.EV] * cv + p[Nanovoid.EI] * ci) + kt * ((cv * logV + ci * logI) + rest * logR);
+        if (voidMask && rest < Nanovoid.EPS) {
+            fs = 0.0;
+        }
+        double cvm1 = cv - 1.0;
+        double fv = cvm1 * cvm1 + ci * ci;
+        double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - p[Nanovoid.KE] * lapE);
+        double nv = cv + dt * (divV - rec);
+        double ni = ci + dt * (divI - rec);
+        double ne = eta + dt * dEta;
+        nv = Math.abs(nv) < FLUSH_BELOW ? 0.0 : nv;
+        ni = Math.abs(ni) < FLUSH_BELOW ? 0.0 : ni;
+        ne = Math.abs(ne) < FLUSH_BELOW ? 0.0 : ne;
+        if (clamp) {
+            nv = Math.min(Math.max(nv, 0.0), 1.0);
+            ni = Math.min(Math.max(ni, 0.0), 1.0);
+            ne = Math.min(Math.max(ne, 0.0), 1.0);
+        }
+        next.setAtIndex(D, iv, nv);
+        next.setAtIndex(D, ii, ni);
+        next.setAtIndex(D, ie, ne);
     }
 
     @Override
