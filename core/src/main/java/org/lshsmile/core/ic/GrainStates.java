@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.lshsmile.core.grid.MemoryBudget;
 
 /**
  * Grain-growth initial states (physics.md 1.5) as (q, ny, nx) C-order arrays: sharp interfaces,
@@ -31,6 +32,7 @@ public final class GrainStates {
         if (grains < 1 || q < 1) {
             throw new IllegalArgumentException("grains and order parameters must be >= 1, got " + grains + ", " + q);
         }
+        MemoryBudget.heapDoubles(q, ny, nx, "the voronoi initial state");
         if ((long) grains > (long) ny * nx) {
             throw new IllegalArgumentException(grains + " grains do not fit in " + ny + " x " + nx + " cells");
         }
@@ -167,6 +169,7 @@ public final class GrainStates {
         if (!(radius > 0) || !Double.isFinite(radius)) {
             throw new IllegalArgumentException("circle radius must be positive, got " + radius);
         }
+        MemoryBudget.heapDoubles(2, ny, nx, "the circle initial state");
         double[] v = new double[2 * ny * nx];
         int plane = ny * nx;
         double cy = (ny - 1) / 2.0;

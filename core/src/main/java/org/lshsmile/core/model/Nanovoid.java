@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.MemoryBudget;
 import org.lshsmile.simd.Kernels;
 import org.lshsmile.simd.StencilKernels;
 
@@ -486,6 +487,9 @@ public final class Nanovoid implements Model {
      * at (96, 96), inside c_v = 1, c_i = 0, eta = 1, outside c_v = 0.069, c_i = 0.122, eta = 0.
      */
     public static double[] initialState(String name, int ny, int nx) {
+        if (name == null) {
+            throw new IllegalArgumentException("unknown nanovoid initial state 'null': use v0, v1 or v2");
+        }
         double scale = Math.min(ny, nx) / 128.0;
         String n = name.trim().toLowerCase(Locale.ROOT);
         double[][] voids;
@@ -517,7 +521,15 @@ public final class Nanovoid implements Model {
      * {@code outside} ({c_v, c_i, eta}), as a (3, ny, nx) C-order array.
      */
     public static double[] voids(int ny, int nx, double[][] voids, double[] inside, double[] outside) {
-        double[] v = new double[3 * ny * nx];
+        if (voids == null || inside == null || outside == null || inside.length < 3 || outside.length < 3) {
+            throw new IllegalArgumentException("voids need a list of {y, x, radius} and 3 values inside and outside");
+        }
+        for (double[] c : voids) {
+            if (c == null || c.length < 3) {
+                throw new IllegalArgumentException("each void needs {centreY, centreX, radius}");
+            }
+        }
+        double[] v = new double[MemoryBudget.heapDoubles(3, ny, nx, "the nanovoid initial state")];
         int plane = ny * nx;
         for (int y = 0; y < ny; y++) {
             for (int x = 0; x < nx; x++) {
