@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.lshsmile.core.engine.ActiveSetEngine;
 import org.lshsmile.core.engine.ExactEngine;
+import org.lshsmile.core.engine.GuardedRun;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.kernels.KernelSets;
@@ -89,8 +90,12 @@ class ApiArgumentChecksTest {
                 refused(IllegalArgumentException.class, () -> new ActiveSetEngine(MODEL, g, DT, SCALAR, 1, tau),
                     "tau must be a finite number >= 0, got " + tau);
             }
+            refused(IllegalArgumentException.class, () -> new GuardedRun(null, 4), "engine must not be null");
             try (ExactEngine e = new ExactEngine(MODEL, g, DT, SCALAR, 1);
-                 ActiveSetEngine a = new ActiveSetEngine(MODEL, g, DT, SCALAR, 1)) {
+                 ActiveSetEngine a = new ActiveSetEngine(MODEL, g, DT, SCALAR, 1);
+                 GuardedRun run = new GuardedRun(e, 2)) {
+                refused(IllegalArgumentException.class, () -> new GuardedRun(e, 0), "check interval must be >= 1, got 0");
+                refused(IllegalArgumentException.class, () -> run.advance(-2), "steps must be >= 0, got -2");
                 refused(IllegalArgumentException.class, () -> e.step(-1), "steps must be >= 0, got -1");
                 refused(IllegalArgumentException.class, () -> a.step(-3), "steps must be >= 0, got -3");
                 refused(IllegalArgumentException.class, () -> e.setStepsDone(-1), "step count must be >= 0, got -1");
