@@ -9,7 +9,7 @@ import java.util.Objects;
  * The checked facade over the native kernels: the only way other modules call {@code liblshsmile}.
  *
  * <p>Every method checks its arguments in Java before the downcall (the C loops carry no checks): the
- * segments are native, 8-byte aligned, large enough for every element the kernel reads or writes, the
+ * segments are native, alive, accessible from the calling thread, 8-byte aligned, large enough for every element the kernel reads or writes, the
  * written ones writable, and the grid buffers and scratch pairwise disjoint (the C kernels declare them
  * {@code restrict}); rows and columns leave room for the stencil's halo; parameter arrays are long
  * enough. A violation throws {@link IllegalArgumentException} with one line naming it. The
@@ -231,6 +231,14 @@ public final class NativeKernels {
         Objects.requireNonNull(s, name);
         if (!s.isNative()) {
             throw new IllegalArgumentException(name + " is a heap segment; the native kernels need native memory");
+        }
+        if (!s.scope().isAlive()) {
+            throw new IllegalArgumentException(name + " is already freed (its arena is closed); the C code would read "
+                + "freed memory");
+        }
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(name + " belongs to a confined arena of another thread; allocate it "
+                + "from a shared arena to use it on this thread");
         }
         if (s.address() % align != 0) {
             throw new IllegalArgumentException(name + " is not " + align + "-byte aligned (address " + s.address() + ")");

@@ -66,6 +66,31 @@ class NativeKernelsTest {
     }
 
     @Test
+    void freedOrForeignSegmentsAreRefusedBeforeTheDowncall() throws Exception {
+        int q = 1;
+        MemorySegment next = doubles(q * PS, 0.0);
+        MemorySegment sum = doubles(RS, 0.0);
+        double[] one = {0.1};
+        Arena gone = Arena.ofShared();
+        MemorySegment freed = gone.allocate(q * PS * Double.BYTES, 64);
+        gone.close();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.grainGrowthRows(freed, next,
+            sum, q, PS, RS, ROW_FROM, ROW_TO, COL, NX, one, one, 1, 1, 1, false));
+        assertTrue(e.getMessage().contains("cur is already freed"), e.getMessage());
+        MemorySegment[] foreign = new MemorySegment[1];
+        Arena[] owner = new Arena[1];
+        Thread t = Thread.ofPlatform().start(() -> {
+            owner[0] = Arena.ofConfined();
+            foreign[0] = owner[0].allocate(q * PS * Double.BYTES, 64);
+        });
+        t.join();
+        e = assertThrows(IllegalArgumentException.class, () -> k.grainGrowthRows(foreign[0], next, sum, q, PS, RS,
+            ROW_FROM, ROW_TO, COL, NX, one, one, 1, 1, 1, false));
+        assertTrue(e.getMessage().contains("cur belongs to a confined arena of another thread"), e.getMessage());
+        assertEquals(-1L, next.mismatch(doubles(q * PS, 0.0)), "a refused call wrote to next");
+    }
+
+    @Test
     void buildInfoAndAbi() {
         assertEquals(NativeLibrary.ABI_VERSION, k.abiVersion());
         String info = k.buildInfo();

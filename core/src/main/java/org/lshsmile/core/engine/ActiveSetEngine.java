@@ -93,13 +93,17 @@ public final class ActiveSetEngine implements Engine {
     private long denseSteps;
     private long sparseSteps;
     private long lastActive;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread inside {@link #step(int)}, or null: {@link #close()} refuses meanwhile. */
+    private volatile Thread stepping;
 
     /**
      * An engine whose dense steps use up to {@code threads} threads.
      *
      * @param tau change threshold, finite and {@code >= 0}; 0 means any change of the bits
      * @throws IllegalArgumentException for a bad tau, or what {@link ExactEngine} refuses
+     * @throws IllegalStateException    when the grid is closed or in use on another thread, or the cell lists
+     *                                  would not fit in memory
      */
     public ActiveSetEngine(Model model, Grid grid, double dt, StencilKernels kernels, int threads, double tau) {
         this(model, grid, dt, kernels, threads, tau, ExactEngine.MIN_BAND_WORK);
@@ -141,7 +145,8 @@ public final class ActiveSetEngine implements Engine {
         long listInts = Math.max(1, limit);
         Arena a = Arena.ofShared();
         try {
-            MemoryBudget.check((2 * cells + 2 * listInts) * Integer.BYTES, "the active-set engine's cell lists");
+            MemoryBudget.check((2 * cells + 2 * listInts) * Integer.BYTES, "the active-set engine's cell lists for "
+                + cells + " cells", "use a smaller grid or the exact engine");
             this.mark = a.allocate(cells * Integer.BYTES, 64); // zeroed: epochs start at 1
             this.dirty = a.allocate(cells * Integer.BYTES, 64);
             this.trigger = a.allocate(listInts * Integer.BYTES, 64);
@@ -159,15 +164,36 @@ public final class ActiveSetEngine implements Engine {
         this(model, grid, dt, kernels, threads, DEFAULT_TAU);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when n is negative
+     * @throws IllegalStateException    when this engine or its grid is closed, or another engine is using the grid
+     *                                  on another thread
+     */
     @Override
     public void step(int n) {
         if (closed) {
-            throw new IllegalStateException("engine is closed");
+            throw new IllegalStateException("active-set engine is closed; create a new engine");
         }
         if (n < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + n);
         }
-        grid.current(); // fails fast if the grid was closed
+        grid.ensureOpen(); // before any kernel: a native kernel must never see freed memory
+        if (n == 0) {
+            return;
+        }
+        grid.acquire(this);
+        stepping = Thread.currentThread();
+        try {
+            stepHeld(n);
+        } finally {
+            stepping = null;
+            grid.release(this);
+        }
+    }
+
+    private void stepHeld(int n) {
         for (int s = 0; s < n; s++) {
             if (needDense || alwaysDense || !buildActive()) {
                 denseStep();
@@ -414,9 +440,18 @@ public final class ActiveSetEngine implements Engine {
         return arena.scope().isAlive();
     }
 
-    /** Frees the cell lists and the dense engine's scratch. Idempotent. */
+    /**
+     * Frees the cell lists and the dense engine's scratch (not the grid). Idempotent: a second call does nothing.
+     *
+     * @throws IllegalStateException when another thread is inside {@link #step(int)} of this engine
+     */
     @Override
     public void close() {
+        Thread t = stepping;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException("active-set engine is stepping on thread " + t.getName()
+                + "; close it after step returns");
+        }
         if (!closed) {
             closed = true;
             dense.close();

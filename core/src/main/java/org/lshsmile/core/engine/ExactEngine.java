@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicReference;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.MemoryBudget;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.StencilKernels;
 
@@ -35,7 +36,9 @@ public final class ExactEngine implements Engine {
     private final Arena arena;
     private final MemorySegment[] scratch;
     private long steps;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread inside {@link #step(int)}, or null: {@link #close()} refuses meanwhile. */
+    private volatile Thread stepping;
 
     /**
      * An engine that uses up to {@code threads} threads, fewer where a band would get less than
@@ -43,6 +46,7 @@ public final class ExactEngine implements Engine {
      *
      * @param threads number of threads (1 runs on the caller's thread)
      * @throws IllegalArgumentException for a field-count mismatch, dt not positive and finite, or threads < 1
+     * @throws IllegalStateException    when the grid is closed, or in use by an engine on another thread
      */
     public ExactEngine(Model model, Grid grid, double dt, StencilKernels kernels, int threads) {
         this(model, grid, dt, kernels, threads, MIN_BAND_WORK);
@@ -54,6 +58,7 @@ public final class ExactEngine implements Engine {
      *                    {@code threads} bands wherever each gets at least 8 rows (tests use that)
      * @throws IllegalArgumentException for a field-count mismatch, dt not positive and finite, threads < 1
      *                                  or a negative minBandWork
+     * @throws IllegalStateException    when the grid is closed, or in use by an engine on another thread
      */
     public ExactEngine(Model model, Grid grid, double dt, StencilKernels kernels, int threads, long minBandWork) {
         if (model == null || grid == null || kernels == null) {
@@ -69,6 +74,7 @@ public final class ExactEngine implements Engine {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
         }
+        grid.ensureOpen();
         this.model = model;
         this.grid = grid;
         this.dt = dt;
@@ -87,32 +93,66 @@ public final class ExactEngine implements Engine {
         int units = slices ? grid.nz() : grid.ny();
         int start = slices ? grid.sliceStart() : grid.rowStart();
         int bands = (int) Math.max(1, Math.min(Math.min(threads, slices ? units : units / MIN_BAND_ROWS), byWork));
+        if (bands > 1 && !grid.accessibleFromAnyThread()) {
+            throw new IllegalArgumentException("the grid's buffers belong to a confined arena, which the " + bands
+                + " band threads cannot use; use threads = 1 or allocate the buffers from Arena.ofShared()");
+        }
         this.threads = bands;
         this.bandStart = new int[bands + 1];
         for (int i = 0; i <= bands; i++) {
             bandStart[i] = start + (int) ((long) units * i / bands);
         }
+        long doubles = Math.max(1, model.scratchDoubles(grid));
+        MemoryBudget.check(MemoryBudget.times(MemoryBudget.times(doubles, Double.BYTES), bands),
+            "the exact engine's scratch rows (" + bands + " bands)", "use fewer threads or a smaller grid");
         this.arena = Arena.ofShared();
         this.scratch = new MemorySegment[bands];
-        long doubles = Math.max(1, model.scratchDoubles(grid));
         for (int i = 0; i < bands; i++) {
             scratch[i] = arena.allocate(doubles * Double.BYTES, 64);
         }
-        grid.refreshHalo();
+        try {
+            grid.acquire(this);
+            try {
+                grid.refreshHalo();
+            } finally {
+                grid.release(this);
+            }
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when n is negative
+     * @throws IllegalStateException    when this engine or its grid is closed, or another engine is using the grid
+     *                                  on another thread
+     */
     @Override
     public void step(int n) {
         if (closed) {
-            throw new IllegalStateException("engine is closed");
+            throw new IllegalStateException("exact engine is closed; create a new engine");
         }
         if (n < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + n);
         }
+        grid.ensureOpen(); // before any kernel: a native kernel must never see freed memory
         if (n == 0) {
             return;
         }
-        grid.current(); // fails fast if the grid was closed
+        grid.acquire(this);
+        stepping = Thread.currentThread();
+        try {
+            stepHeld(n);
+        } finally {
+            stepping = null;
+            grid.release(this);
+        }
+    }
+
+    private void stepHeld(int n) {
         if (threads == 1) {
             for (int s = 0; s < n; s++) {
                 stepBand(0, steps);
@@ -217,8 +257,18 @@ public final class ExactEngine implements Engine {
             + (threads == 1 ? "" : "s");
     }
 
+    /**
+     * Frees the engine's scratch memory (not the grid). Idempotent: a second call does nothing.
+     *
+     * @throws IllegalStateException when another thread is inside {@link #step(int)} of this engine
+     */
     @Override
     public void close() {
+        Thread t = stepping;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException("exact engine is stepping on thread " + t.getName()
+                + "; close it after step returns");
+        }
         if (!closed) {
             closed = true;
             arena.close();

@@ -23,7 +23,11 @@ public final class GuardedRun implements AutoCloseable {
     private final BooleanSupplier anyNonFinite;
     private long steps;
 
-    /** @param chunk steps between checks (>= 1) */
+    /**
+     * @param chunk steps between checks (>= 1)
+     * @throws IllegalArgumentException for a null engine or a chunk below 1
+     * @throws IllegalStateException    when the engine's grid is closed, or the backup grid would not fit
+     */
     public GuardedRun(Engine engine, int chunk) {
         this(engine, chunk, null);
     }
@@ -36,6 +40,9 @@ public final class GuardedRun implements AutoCloseable {
      * @param chunk steps between checks (>= 1)
      */
     public GuardedRun(Engine engine, int chunk, BooleanSupplier anyNonFinite) {
+        if (engine == null) {
+            throw new IllegalArgumentException("engine must not be null");
+        }
         if (chunk < 1) {
             throw new IllegalArgumentException("check interval must be >= 1, got " + chunk);
         }
@@ -44,6 +51,7 @@ public final class GuardedRun implements AutoCloseable {
         this.anyNonFinite = anyNonFinite != null ? anyNonFinite
             : () -> Diagnostics.firstNonFinite(engine.grid()) != null;
         Grid g = engine.grid();
+        g.ensureOpen();
         this.backup = new Grid(g.fields(), g.nz(), g.ny(), g.nx(), g.dx(), g.boundary());
     }
 
@@ -62,8 +70,12 @@ public final class GuardedRun implements AutoCloseable {
      *
      * @throws NonFiniteStateException if a value became NaN or infinite; the grid then holds the state
      *                                 after the last good step and {@link #steps()} counts up to it
+     * @throws IllegalArgumentException when n is negative
      */
     public void advance(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + n);
+        }
         long left = n;
         while (left > 0) {
             int k = (int) Math.min(chunk, left);

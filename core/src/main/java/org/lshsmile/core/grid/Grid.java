@@ -18,6 +18,12 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>The grid owns a shared {@link Arena} (engine threads read and write it) and closes it in
  * {@link #close()}; after that every access fails with {@link IllegalStateException}.
+ *
+ * <p>One engine at a time: engines {@link #acquire(Object) acquire} the grid while they touch it (a step, or
+ * encoding the state in a constructor) and {@link #release(Object) release} it after. Another engine, on
+ * another thread, that tries to use the grid meanwhile gets an {@link IllegalStateException} instead of a
+ * data race, and {@link #close()} refuses while the grid is in use. Several engines may exist on one grid
+ * and step it by turns.
  */
 public final class Grid implements AutoCloseable {
 
@@ -43,7 +49,12 @@ public final class Grid implements AutoCloseable {
     private final Arena arena;
     private MemorySegment cur;
     private MemorySegment next;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Guards user, userThread, depth and the closing transition. */
+    private final Object useLock = new Object();
+    private Object user;
+    private Thread userThread;
+    private int depth;
     private HaloExchange exchange;
     private long cellOffset;
 
@@ -129,22 +140,59 @@ public final class Grid implements AutoCloseable {
      * a state store), so a step can read one stored state and write the next in place. The view does not
      * own the buffers: closing it frees nothing, and it must not outlive them.
      *
-     * @throws IllegalArgumentException when a buffer is null, too small, not 8-byte aligned or the same as the other
+     * <p>The buffers must be native, writable, alive, and accessible from the calling thread. Buffers of a
+     * confined arena make a view only single-threaded engines take (see {@link #accessibleFromAnyThread()}):
+     * engines with worker threads need a global, automatic or shared arena's. A view whose buffers are freed
+     * later counts as closed.
+     *
+     * @throws IllegalArgumentException when a buffer is null, too small, not 8-byte aligned, the same as or
+     *                                  overlapping the other, on the heap, read-only, already freed, or confined
+     *                                  to another thread
+     * @throws IllegalStateException    when this grid is closed
      */
     public Grid view(MemorySegment current, MemorySegment next) {
         ensureOpen();
         long need = bufferBytes();
-        for (MemorySegment m : new MemorySegment[] {current, next}) {
+        String[] names = {"current", "next"};
+        MemorySegment[] bufs = {current, next};
+        for (int i = 0; i < 2; i++) {
+            MemorySegment m = bufs[i];
+            String name = "view buffer " + names[i];
             if (m == null || m.byteSize() < need || m.address() % Double.BYTES != 0) {
                 throw new IllegalArgumentException("a view buffer needs " + need + " bytes, 8-byte aligned, got "
                     + (m == null ? "null" : m.byteSize() + " bytes at " + m.address()));
             }
+            if (!m.isNative()) {
+                throw new IllegalArgumentException(name + " is a heap segment; a grid needs native memory (Arena.allocate)");
+            }
+            if (m.isReadOnly()) {
+                throw new IllegalArgumentException(name + " is read-only; a step writes both buffers");
+            }
+            if (!m.scope().isAlive()) {
+                throw new IllegalArgumentException(name + " is already freed (its arena is closed)");
+            }
+            if (!m.isAccessibleBy(Thread.currentThread())) {
+                throw new IllegalArgumentException(name + " belongs to a confined arena of another thread; allocate "
+                    + "it from Arena.ofShared() or Arena.global()");
+            }
         }
-        if (current.address() == next.address()) {
-            throw new IllegalArgumentException("a view needs two distinct buffers");
+        if (current.address() == next.address() || current.asOverlappingSlice(next).isPresent()) {
+            throw new IllegalArgumentException("a view needs two distinct buffers, got overlapping ones");
         }
         return new Grid(this, current, next);
     }
+
+    /**
+     * Whether every thread may access the buffers: true for a grid (its arena is shared) and for a view over
+     * global, automatic or shared memory; false for a view over a confined arena's buffers, which only engines
+     * running on the owner thread alone may step.
+     */
+    public boolean accessibleFromAnyThread() {
+        return arena != null || (cur.isAccessibleBy(PROBE) && next.isAccessibleBy(PROBE));
+    }
+
+    /** A thread that never runs: no confined arena can belong to it. */
+    private static final Thread PROBE = Thread.ofVirtual().unstarted(() -> { });
 
     /** Bytes of one buffer (one state, halo and padding included). */
     public long bufferBytes() {
@@ -269,12 +317,22 @@ public final class Grid implements AutoCloseable {
             + COL_START + x;
     }
 
-    /** Reads interior value (field, y, x) of the current state (slice 0 in 3-D), with bounds checks. */
+    /**
+     * Reads interior value (field, y, x) of the current state (slice 0 in 3-D), with bounds checks.
+     *
+     * @throws IndexOutOfBoundsException outside the grid
+     * @throws IllegalStateException     when the grid is closed
+     */
     public double get(int field, int y, int x) {
         return get(field, 0, y, x);
     }
 
-    /** Writes interior value (field, y, x) of the current state (slice 0 in 3-D), with bounds checks. */
+    /**
+     * Writes interior value (field, y, x) of the current state (slice 0 in 3-D), with bounds checks.
+     *
+     * @throws IndexOutOfBoundsException outside the grid
+     * @throws IllegalStateException     when the grid is closed
+     */
     public void set(int field, int y, int x, double v) {
         set(field, 0, y, x, v);
     }
@@ -303,6 +361,9 @@ public final class Grid implements AutoCloseable {
      * {@code fields * nz * ny * nx}.
      */
     public void copyTo(double[] out) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
         if (out.length != (long) fields * cells()) {
             throw new IllegalArgumentException("array length " + out.length + " != " + (long) fields * cells());
         }
@@ -320,6 +381,9 @@ public final class Grid implements AutoCloseable {
 
     /** Loads (field, z, y, x) C-order values into the interior of the current state and refreshes its halo. */
     public void copyFrom(double[] in) {
+        if (in == null) {
+            throw new IllegalArgumentException("in must not be null");
+        }
         if (in.length != (long) fields * cells()) {
             throw new IllegalArgumentException("array length " + in.length + " != " + (long) fields * cells());
         }
@@ -338,6 +402,12 @@ public final class Grid implements AutoCloseable {
 
     /** Copies the whole current buffer (halo included) of this grid into {@code dst}'s, same shape. */
     public void copyStateTo(Grid dst) {
+        if (dst == null) {
+            throw new IllegalArgumentException("dst must not be null");
+        }
+        if (dst == this) {
+            return;
+        }
         if (dst.fields != fields || dst.nz != nz || dst.ny != ny || dst.nx != nx) {
             throw new IllegalArgumentException("shape mismatch: " + shape() + " vs " + dst.shape());
         }
@@ -379,25 +449,111 @@ public final class Grid implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #close()} has been called. */
+    /**
+     * Whether {@link #close()} has been called, or, for a {@link #view view}, whether the caller freed its
+     * buffers.
+     */
     public boolean isClosed() {
-        return closed;
+        return closed || (arena == null && !(cur.scope().isAlive() && next.scope().isAlive()));
     }
 
-    private void ensureOpen() {
+    /**
+     * Throws when the grid is closed (or a view's buffers were freed): engines call it before any kernel,
+     * so a native kernel never receives freed memory.
+     *
+     * @throws IllegalStateException naming the grid
+     */
+    public void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("grid " + shape() + " is closed");
+            throw new IllegalStateException("grid " + shape() + " is closed; create a new grid (or use it before closing)");
+        }
+        if (arena == null && !(cur.scope().isAlive() && next.scope().isAlive())) {
+            throw new IllegalStateException("the buffers under the view grid " + shape() + " were freed; keep their "
+                + "arena open while the view is used");
         }
     }
 
-    /** Frees both buffers. Idempotent. Must not race with a running step. */
+    /**
+     * Marks the grid as used by {@code user} (an engine) on the current thread until the matching
+     * {@link #release(Object)}. Nested acquisitions on the thread that holds the grid are allowed (an engine
+     * that steps through an inner engine), whoever the user.
+     *
+     * @throws IllegalArgumentException when user is null
+     * @throws IllegalStateException    when the grid is closed, or in use on another thread (naming its user)
+     */
+    public void acquire(Object user) {
+        if (user == null) {
+            throw new IllegalArgumentException("user must not be null");
+        }
+        synchronized (useLock) {
+            ensureOpen();
+            Thread me = Thread.currentThread();
+            if (this.user != null && userThread != me) {
+                throw new IllegalStateException("grid " + shape() + " is in use by " + describe(this.user) + " on thread "
+                    + userThread.getName() + "; one grid takes one engine at a time: wait for that step, close that "
+                    + "engine first or give this one its own copy of the grid (Grid.copyStateTo)");
+            }
+            if (this.user == null) {
+                this.user = user;
+                userThread = me;
+            }
+            depth++;
+        }
+    }
+
+    /**
+     * Ends one {@link #acquire(Object)} of the current thread; the grid is free again when every nested
+     * acquisition has been released.
+     *
+     * @throws IllegalStateException when the current thread does not hold the grid
+     */
+    public void release(Object user) {
+        synchronized (useLock) {
+            if (this.user == null || userThread != Thread.currentThread()) {
+                throw new IllegalStateException("grid " + shape() + " released by " + describe(user) + " on thread "
+                    + Thread.currentThread().getName() + ", which does not hold it");
+            }
+            if (--depth == 0) {
+                this.user = null;
+                userThread = null;
+            }
+        }
+    }
+
+    /** The engine (or other user) holding the grid now, or null when it is free. */
+    public Object user() {
+        synchronized (useLock) {
+            return user;
+        }
+    }
+
+    private static String describe(Object user) {
+        if (user == null || user instanceof CharSequence) {
+            return String.valueOf(user);
+        }
+        return user.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(user));
+    }
+
+    /**
+     * Frees both buffers (a view frees nothing). Idempotent.
+     *
+     * @throws IllegalStateException when an engine is using the grid at this moment (a step running on
+     *                               another thread): closing then would free memory under it
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            if (arena != null) {
-                arena.close();
+        synchronized (useLock) {
+            if (closed) {
+                return;
             }
+            if (user != null) {
+                throw new IllegalStateException("grid " + shape() + " is in use by " + describe(user) + " on thread "
+                    + userThread.getName() + "; close it after that step returns");
+            }
+            closed = true;
+        }
+        if (arena != null) {
+            arena.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.lshsmile.core.grid.MemoryBudget;
 
 /**
  * Grain-growth initial states (physics.md 1.5) as (q, ny, nx) or, in 3-D, (q, nz, ny, nx) C-order arrays: sharp interfaces,
@@ -44,12 +45,11 @@ public final class GrainStates {
         if (grains < 1 || q < 1) {
             throw new IllegalArgumentException("grains and order parameters must be >= 1, got " + grains + ", " + q);
         }
+        // (q, nz * ny, nx): a 3-D state is nz * ny rows of nx values per field
+        MemoryBudget.heapDoubles(q, (long) nz * ny, nx, "the voronoi initial state");
         long cells = (long) nz * ny * nx;
         if (grains > cells) {
             throw new IllegalArgumentException(grains + " grains do not fit in " + cells + " cells");
-        }
-        if (cells * Math.max(q, 1) > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a state of " + q + " x " + cells + " values does not fit in one array");
         }
         if (grains > q && q < 2) {
             throw new IllegalArgumentException(grains + " grains need at least 2 order parameters, got " + q);
@@ -197,6 +197,7 @@ public final class GrainStates {
         if (!(radius > 0) || !Double.isFinite(radius)) {
             throw new IllegalArgumentException("circle radius must be positive, got " + radius);
         }
+        MemoryBudget.heapDoubles(2, ny, nx, "the circle initial state");
         double[] v = new double[2 * ny * nx];
         int plane = ny * nx;
         double cy = (ny - 1) / 2.0;

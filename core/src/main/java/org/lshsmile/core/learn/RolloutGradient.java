@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.MemoryBudget;
 import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.lsh.LshSmileEngine;
 import org.lshsmile.core.model.Model;
@@ -93,6 +94,7 @@ public final class RolloutGradient implements AutoCloseable {
      *                        {@link #STORE_ALL_BUDGET}, else ceil(sqrt(T))
      * @param minBandWork     fewest element updates per band (0: exactly {@code threads} bands, for tests)
      * @throws IllegalArgumentException for sizes, dt, T, threads or k out of range
+     * @throws IllegalStateException    when the states to keep ({@link #storeBytesFor}) would not fit in memory
      */
     public RolloutGradient(int fields, int ny, int nx, double dx, Boundary boundary, double dt, int steps,
                            StencilKernels kernels, int threads, int checkpointEvery, long minBandWork) {
@@ -102,6 +104,9 @@ public final class RolloutGradient implements AutoCloseable {
     /**
      * As {@link #RolloutGradient(int, int, int, double, Boundary, double, int, StencilKernels, int, int, long)},
      * with the forward rollouts on LSH-SMILE when {@code lsh} is not null (every state kept: k = T).
+     *
+     * @throws IllegalArgumentException as the other constructor, or for LSH settings out of range
+     * @throws IllegalStateException    when the states to keep ({@link #storeBytesFor}) would not fit in memory
      */
     public RolloutGradient(int fields, int ny, int nx, double dx, Boundary boundary, double dt, int steps,
                            StencilKernels kernels, int threads, int checkpointEvery, long minBandWork,
@@ -122,6 +127,23 @@ public final class RolloutGradient implements AutoCloseable {
         if (kernels == null) {
             throw new IllegalArgumentException("kernels must not be null");
         }
+        if (minBandWork < 0) {
+            throw new IllegalArgumentException("minBandWork must be >= 0, got " + minBandWork);
+        }
+        if (lsh != null) {
+            checkLsh(lsh);
+        }
+        if (fields < 1 || ny < Grid.HALO || nx < Grid.HALO || fields > 4096 || ny > Grid.MAX_SIDE
+            || nx > Grid.MAX_SIDE) {
+            throw new IllegalArgumentException("grid shape must be fields in [1, 4096] and sides in [" + Grid.HALO
+                + ", " + Grid.MAX_SIDE + "], got " + fields + " x " + ny + " x " + nx);
+        }
+        int keepEvery = lsh != null ? steps : checkpointEvery;
+        long store = storeBytesFor(fields, ny, nx, steps, keepEvery);
+        MemoryBudget.check(store, "a rollout gradient keeping " + statesKept(steps, keepEvery, Grid.bytesFor(fields,
+            ny, nx) / 2) + " states of " + fields + " x " + ny + " x " + nx + " (T=" + steps + ")",
+            "use fewer steps T, a smaller grid" + (lsh != null ? " or the exact forward" : " or a checkpoint interval"
+                + " near sqrt(T)"));
         this.fields = fields;
         this.ny = ny;
         this.nx = nx;
@@ -181,6 +203,43 @@ public final class RolloutGradient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
+    }
+
+    /**
+     * Off-heap bytes a rollout gradient of this shape keeps for states: checkpoints, one segment (or all T + 1
+     * states when k = T) and the two working grids; what the constructor asks {@link MemoryBudget} for.
+     *
+     * @param checkpointEvery k as in the constructor (0: the automatic choice; T with an LSH forward)
+     * @return the estimate, negative when it overflows
+     */
+    public static long storeBytesFor(int fields, int ny, int nx, int steps, int checkpointEvery) {
+        long stateBytes = Grid.bytesFor(fields, ny, nx) / 2;
+        return MemoryBudget.times(statesKept(steps, checkpointEvery, stateBytes) + 4L, stateBytes);
+    }
+
+    private static long statesKept(int steps, int checkpointEvery, long stateBytes) {
+        int k = checkpointEvery;
+        if (k == 0) {
+            k = stateBytes * steps <= STORE_ALL_BUDGET ? steps : (int) Math.ceil(Math.sqrt(steps));
+        }
+        long nCheckpoints = (steps + k - 1) / k;
+        return (nCheckpoints > 1 ? nCheckpoints : 0) + (k == steps ? steps + 1L : k);
+    }
+
+    private static void checkLsh(LshForward lsh) {
+        if (lsh.mode() == null) {
+            throw new IllegalArgumentException("LSH forward mode must not be null");
+        }
+        if (!(lsh.r() > 0) || !Double.isFinite(lsh.r())) {
+            throw new IllegalArgumentException("LSH forward r must be a positive finite number, got " + lsh.r());
+        }
+        if (!(lsh.r0() >= 0) || !Double.isFinite(lsh.r0())) {
+            throw new IllegalArgumentException("LSH forward r0 must be a finite number >= 0, got " + lsh.r0());
+        }
+        if (lsh.k() < 1 || lsh.k() > 64 || lsh.l() < 1 || lsh.l() > 256) {
+            throw new IllegalArgumentException("LSH forward needs 1 <= K <= 64 and 1 <= L <= 256, got K=" + lsh.k()
+                + " L=" + lsh.l());
+        }
     }
 
     /** States between checkpoints (T when every state is kept). */
@@ -264,6 +323,10 @@ public final class RolloutGradient implements AutoCloseable {
     /** Rolls {@code start} forward T steps from absolute step {@code startStep} into {@code out}. */
     public void rollout(Learnable at, double[] start, long startStep, double[] out) {
         ensureOpen();
+        checkModel(at);
+        if (startStep < 0) {
+            throw new IllegalArgumentException("startStep must be >= 0, got " + startStep);
+        }
         checkLength(start, "start");
         checkLength(out, "out");
         rolloutInPlace(at.model(), start, startStep, false);
@@ -447,14 +510,29 @@ public final class RolloutGradient implements AutoCloseable {
         }
     }
 
-    private void checkPairs(Learnable at, List<Pair> pairs) {
-        if (at == null || at.model().fields() != fields) {
-            throw new IllegalArgumentException("model must have " + fields + " fields");
+    private void checkModel(Learnable at) {
+        if (at == null) {
+            throw new IllegalArgumentException("the learnable model must not be null");
         }
+        if (at.model().fields() != fields) {
+            throw new IllegalArgumentException("model " + at.model().name() + " has " + at.model().fields()
+                + " fields, this rollout gradient needs " + fields);
+        }
+    }
+
+    private void checkPairs(Learnable at, List<Pair> pairs) {
+        checkModel(at);
         if (pairs == null || pairs.isEmpty()) {
             throw new IllegalArgumentException("need at least one pair");
         }
-        for (Pair p : pairs) {
+        for (int i = 0; i < pairs.size(); i++) {
+            Pair p = pairs.get(i);
+            if (p == null) {
+                throw new IllegalArgumentException("pair " + i + " is null");
+            }
+            if (p.startStep() < 0) {
+                throw new IllegalArgumentException("pair " + i + " startStep must be >= 0, got " + p.startStep());
+            }
             checkLength(p.start(), "pair start");
             checkLength(p.target(), "pair target");
         }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.lshsmile.core.engine.Engine;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.MemoryBudget;
 import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.Neighbourhood;
@@ -58,7 +59,9 @@ import org.lshsmile.simd.Projections;
  * The grid is brought up to date at the end of every {@link #step(int)} call, writing only the members
  * of buckets whose value changed and the elements that changed bucket.
  *
- * <p>Single-threaded, deterministic: the same seed and input give the same bits.
+ * <p>Single-threaded, deterministic: the same seed and input give the same bits. Its hash tables live in
+ * confined arenas, so the thread that creates the engine is the one that steps and closes it; another thread
+ * gets an {@link IllegalStateException}.
  */
 public final class LshSmileEngine implements Engine {
 
@@ -189,7 +192,11 @@ public final class LshSmileEngine implements Engine {
     private StepListener listener;
     private boolean checkInvariants;
     private long paperCodeViolations;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread inside {@link #step(int)}, or null: {@link #close()} refuses meanwhile. */
+    private volatile Thread stepping;
+    /** The constructing thread: the code tables live in confined arenas, so only it may use the engine. */
+    private final Thread owner = Thread.currentThread();
     // counters of the current step
     private long evals;
     private int merges;
@@ -205,6 +212,10 @@ public final class LshSmileEngine implements Engine {
      * @param k    hashes per table (AND), >= 1
      * @param l    tables (OR), >= 1
      * @param seed seed of the LSH family
+     * @throws IllegalArgumentException for a null argument, a field-count mismatch, dt, r or r0 out of range,
+     *                                  K outside [1, 64], L outside [1, 256], or a grid above 2^29 cells
+     * @throws IllegalStateException    when the grid is closed or in use by an engine on another thread, or the
+     *                                  engine's memory ({@link #bytesFor}) would not fit
      */
     public LshSmileEngine(Model model, Grid grid, double dt, Mode mode, double r, double r0, int k, int l,
                           long seed) {
@@ -216,6 +227,8 @@ public final class LshSmileEngine implements Engine {
      * SIMD or native: the same bits).
      *
      * @param projections dot-product kernels of the hash family, e.g. {@code KernelSets.projections("native")}
+     * @throws IllegalArgumentException as {@link #LshSmileEngine(Model, Grid, double, Mode, double, double, int, int, long)}
+     * @throws IllegalStateException    as {@link #LshSmileEngine(Model, Grid, double, Mode, double, double, int, int, long)}
      * @see #LshSmileEngine(Model, Grid, double, Mode, double, double, int, int, long)
      */
     public LshSmileEngine(Model model, Grid grid, double dt, Mode mode, double r, double r0, int k, int l,
@@ -231,18 +244,26 @@ public final class LshSmileEngine implements Engine {
             throw new IllegalArgumentException("grid has " + grid.fields() + " fields but model " + model.name()
                 + " needs " + model.fields());
         }
-        if (!(dt > 0) || !Double.isFinite(dt) || !(r > 0) || !Double.isFinite(r) || !(r0 >= 0)
-            || !Double.isFinite(r0)) {
-            throw new IllegalArgumentException("need dt > 0, r > 0 and r0 >= 0, all finite; got dt=" + dt + " r=" + r
-                + " r0=" + r0);
+        if (!(dt > 0) || !Double.isFinite(dt)) {
+            throw new IllegalArgumentException("dt must be a positive finite number, got " + dt);
+        }
+        if (!(r > 0) || !Double.isFinite(r)) {
+            throw new IllegalArgumentException("r (bucket width) must be a positive finite number, got " + r);
+        }
+        if (!(r0 >= 0) || !Double.isFinite(r0)) {
+            throw new IllegalArgumentException("r0 (re-hash threshold) must be a finite number >= 0, got " + r0);
         }
         if (k < 1 || k > 64 || l < 1 || l > 256) {
             throw new IllegalArgumentException("need 1 <= K <= 64 and 1 <= L <= 256, got K=" + k + " L=" + l);
         }
         long cells = grid.cells();
         if (cells > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("grid of " + cells + " cells is too large for the LSH engine");
+            throw new IllegalArgumentException("grid of " + cells + " cells is too large for the LSH engine (at most "
+                + Integer.MAX_VALUE / 4 + "); use a smaller grid or the exact engine");
         }
+        grid.ensureOpen();
+        MemoryBudget.check(bytesFor(cells, model.fields(), k, l), "the LSH engine for " + cells + " cells x "
+            + model.fields() + " fields (K=" + k + ", L=" + l + ")", "use a smaller grid or the exact engine");
         this.model = model;
         this.evalPoints = model.evalPoints();
         this.grid = grid;
@@ -299,13 +320,32 @@ public final class LshSmileEngine implements Engine {
             this.nb2 = new double[dim];
             this.scratchFeat = new double[dim];
             this.out = new double[m];
-            encode();
+            grid.acquire(this);
+            try {
+                encode();
+            } finally {
+                grid.release(this);
+            }
             ok = true;
         } finally {
             if (!ok) {
                 closeResources();
             }
         }
+    }
+
+    /**
+     * Off-heap bytes an engine over {@code cells} elements of {@code fields} fields takes at least (the forest,
+     * the per-element lists, the batch buffers and the hash family; bucket records grow with the buckets),
+     * what the constructor asks {@link MemoryBudget} for. Negative when the estimate overflows.
+     */
+    public static long bytesFor(long cells, int fields, int k, int l) {
+        long dim = (long) K13 * fields;
+        long rowStride = (dim + 7) / 8 * 8;
+        long perCell = UnionFindDelete.BYTES_PER_ELEMENT + 6L * Integer.BYTES + 2 + (long) fields * Double.BYTES;
+        long fixed = (long) BATCH * rowStride * Double.BYTES + (long) BATCH * k * l * Integer.BYTES
+            + 256L * dim * Double.BYTES + (long) k * l * (rowStride + 1) * Double.BYTES;
+        return MemoryBudget.plus(MemoryBudget.times(cells, perCell), fixed);
     }
 
     /** VERIFIED records keep the representative's features and raw projections for incremental codes. */
@@ -524,15 +564,49 @@ public final class LshSmileEngine implements Engine {
 
     // ---- one step ---------------------------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when count is negative
+     * @throws IllegalStateException    when this engine or its grid is closed, or another engine is using the grid
+     *                                  on another thread
+     */
     @Override
     public void step(int count) {
-        if (closed) {
-            throw new IllegalStateException("engine is closed");
-        }
+        ensureOpen();
         if (count < 0) {
             throw new IllegalArgumentException("steps must be >= 0, got " + count);
         }
-        grid.current(); // fails fast on a closed grid
+        grid.ensureOpen(); // before any kernel: a native kernel must never see freed memory
+        if (count == 0) {
+            return;
+        }
+        grid.acquire(this);
+        stepping = Thread.currentThread();
+        try {
+            stepHeld(count);
+        } finally {
+            stepping = null;
+            grid.release(this);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("lsh-smile engine is closed; create a new engine");
+        }
+        ensureOwner();
+    }
+
+    private void ensureOwner() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("lsh-smile engine was created on thread " + owner.getName() + " and is used "
+                + "on thread " + Thread.currentThread().getName() + "; its hash tables are confined: create, step and "
+                + "close it on one thread");
+        }
+    }
+
+    private void stepHeld(int count) {
         for (int s = 0; s < count; s++) {
             oneStep();
             if (checkInvariants) {
@@ -1233,6 +1307,8 @@ public final class LshSmileEngine implements Engine {
      * @return PAPER: elements violating (ii); VERIFIED: 0
      */
     public long checkInvariants() {
+        ensureOpen();
+        grid.ensureOpen();
         forest.checkInvariants();
         long members = 0;
         for (int i = 0; i < liveCount; i++) {
@@ -1360,6 +1436,10 @@ public final class LshSmileEngine implements Engine {
      * the same id share a bucket. Ids are small non-negative ints, not dense.
      */
     public void bucketIds(int[] out) {
+        ensureOpen();
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
         if (out.length != n) {
             throw new IllegalArgumentException("need an array of " + n + " elements, got " + out.length);
         }
@@ -1401,16 +1481,27 @@ public final class LshSmileEngine implements Engine {
             throw new IllegalArgumentException("step count must be >= 0, got " + count);
         }
         if (count != steps) {
-            steps = count;
-            forest.close();
-            forest = new UnionFindDelete(n);
-            rec.close();
-            rec = newRecords(tables.length);
-            for (LongIntTable t : tables) {
-                t.clear(); // their buckets were the old records': stale keys would point past the new ones
+            ensureOpen();
+            grid.ensureOpen();
+            grid.acquire(this);
+            try {
+                reencode(count);
+            } finally {
+                grid.release(this);
             }
-            encode();
         }
+    }
+
+    private void reencode(long count) {
+        steps = count;
+        forest.close();
+        forest = new UnionFindDelete(n);
+        rec.close();
+        rec = newRecords(tables.length);
+        for (LongIntTable t : tables) {
+            t.clear(); // their buckets were the old records': stale keys would point past the new ones
+        }
+        encode();
     }
 
     /** Checks {@link #checkInvariants()} after every step when on (slow; for debugging and tests). */
@@ -1439,9 +1530,21 @@ public final class LshSmileEngine implements Engine {
             mode.name().toLowerCase(Locale.ROOT), r, r0, family.hashesPerTable(), family.tables(), liveCount, n);
     }
 
+    /**
+     * Frees the engine's off-heap memory (not the grid). Idempotent: a second call does nothing.
+     *
+     * @throws IllegalStateException when another thread is inside {@link #step(int)} of this engine, or the
+     *                               calling thread is not the one that created the engine
+     */
     @Override
     public void close() {
+        Thread t = stepping;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException("lsh-smile engine is stepping on thread " + t.getName()
+                + "; close it after step returns");
+        }
         if (!closed) {
+            ensureOwner();
             closed = true;
             closeResources();
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.MemoryBudget;
 import org.lshsmile.simd.StencilKernels;
 
 /**
@@ -75,7 +76,7 @@ public final class CahnHilliard implements Model {
      * {@code c0 + eps [cos(0.105x)cos(0.11y) + (cos(0.13x)cos(0.087y))^2 + cos(0.025x-0.15y)cos(0.07x-0.02y)]}.
      */
     public static double[] pfhub1Initial(int ny, int nx, double dx, double c0, double eps) {
-        double[] v = new double[ny * nx];
+        double[] v = new double[MemoryBudget.heapDoubles(1, ny, nx, "the pfhub-1 initial state")];
         for (int j = 0; j < ny; j++) {
             double y = (j + 1) * dx;
             for (int i = 0; i < nx; i++) {

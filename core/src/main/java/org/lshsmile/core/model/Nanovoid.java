@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.MemoryBudget;
 import org.lshsmile.simd.Kernels;
 import org.lshsmile.simd.StencilKernels;
 
@@ -515,6 +516,9 @@ public final class Nanovoid implements Model {
      * slice, scaled by the smallest side; nz = 1 gives the 2-D state.
      */
     public static double[] initialState(String name, int nz, int ny, int nx) {
+        if (name == null) {
+            throw new IllegalArgumentException("unknown nanovoid initial state 'null': use v0, v1 or v2");
+        }
         double scale = Math.min(nz == 1 ? ny : Math.min(nz, ny), nx) / 128.0;
         String n = name.trim().toLowerCase(Locale.ROOT);
         double[][] voids;
@@ -551,7 +555,15 @@ public final class Nanovoid implements Model {
 
     /** Spherical voids centred on slice nz / 2 (circles when nz = 1), as a (3, nz, ny, nx) C-order array. */
     public static double[] voids(int nz, int ny, int nx, double[][] voids, double[] inside, double[] outside) {
-        double[] v = new double[3 * nz * ny * nx];
+        if (voids == null || inside == null || outside == null || inside.length < 3 || outside.length < 3) {
+            throw new IllegalArgumentException("voids need a list of {y, x, radius} and 3 values inside and outside");
+        }
+        for (double[] c : voids) {
+            if (c == null || c.length < 3) {
+                throw new IllegalArgumentException("each void needs {centreY, centreX, radius}");
+            }
+        }
+        double[] v = new double[MemoryBudget.heapDoubles(3, (long) nz * ny, nx, "the nanovoid initial state")];
         int plane = nz * ny * nx;
         double cz = nz == 1 ? 0 : nz / 2.0;
         for (int z = 0; z < nz; z++) {

@@ -22,6 +22,35 @@ import java.util.Locale;
  */
 public record Preset(String name, double dx, double dt, double mobility, double kappa, double a, double b) {
 
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException for a blank name, a dx, dt or model parameter that is not a positive
+     *                                  finite number, or a dt above the stable explicit-Euler step of the model
+     */
+    public Preset {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("preset name must not be blank");
+        }
+        requirePositive("dx", dx);
+        requirePositive("dt", dt);
+        requirePositive("mobility L", mobility);
+        requirePositive("kappa", kappa);
+        requirePositive("A", a);
+        requirePositive("B", b);
+        double stable = GrainGrowth.uniform(1, mobility, kappa, a, b, false).stableDt(dx);
+        if (!(dt < stable)) {
+            throw new IllegalArgumentException("preset " + name + ": dt " + dt + " is not below the stable step "
+                + stable + " for dx " + dx + ", L " + mobility + ", kappa " + kappa + "; use a smaller dt");
+        }
+    }
+
+    private static void requirePositive(String what, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("preset " + what + " must be a positive finite number, got " + v);
+        }
+    }
+
     /** The default preset (dx = 0.5). */
     public static final Preset DEFAULT = new Preset("default", 0.5, 0.05, 5.0, 0.1, 1.0, 1.0);
     /** The paper's literal setting (dx = 1). */
@@ -34,6 +63,9 @@ public record Preset(String name, double dx, double dt, double mobility, double 
 
     /** Preset by name. */
     public static Preset byName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("unknown preset 'null': use default or paper");
+        }
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (Preset p : all()) {
             if (p.name.equals(n)) {
