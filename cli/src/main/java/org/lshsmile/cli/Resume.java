@@ -41,6 +41,8 @@ final class Resume {
                 + Checkpoints.DIR + "/)", "give the --out directory of a 'lshsmile simulate --checkpoint-every K'"
                 + " run");
         }
+        requireWritable(dir);
+        requireWritable(ckpts.dir());
         Path file = latest(ckpts);
         Checkpoint c;
         try {
@@ -80,6 +82,14 @@ final class Resume {
             set.unsafeDt(), set.bc(), total, set.every(), kernels, set.kernels(), set.threads(), set.seed(), dir,
             RunSpec.Naming.snapshots(npy, png, vti), set.checkpointEvery(), new RunSpec.Start(c.step(), name, rows),
             progress, set.engine(), set.tau(), null, null, false);
+    }
+
+    /** Refuses before anything is written: a resumed run replaces files in the directory and its checkpoints/. */
+    private static void requireWritable(Path dir) {
+        if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            throw CliException.usage("cannot resume in " + dir + ": it is not writable (permissions or a read-only"
+                + " file system)", "make it writable, or copy the run directory to a writable place and resume there");
+        }
     }
 
     private static boolean madeByLshsmile(Path report) {

@@ -35,6 +35,13 @@ import org.lshsmile.core.model.Model;
  * holds every row up to the newest checkpoint). A run with checkpoints also checkpoints its last step.
  * run.json is written at the start with status {@code running} and replaced at the end.
  *
+ * <p>Every file is replaced atomically ({@link OutputDir#write}, {@link Checkpoints#write}): a run killed at
+ * any moment leaves each output either in its previous or in its new complete version, plus at most one
+ * hidden temporary file per directory, which the next {@code simulate} in the directory deletes.
+ * diagnostics.csv is rewritten whole (atomically) at most once a second, before every checkpoint and at
+ * the end, so after a kill it holds every row up to at least the newest checkpoint; rows past it are
+ * dropped by the resume.
+ *
  * <p>A resumed run sets the engine's step counter to the checkpoint's step (random sources are keyed by
  * it) and continues the kept diagnostics rows, so its outputs equal those of an uninterrupted run.
  */
@@ -171,6 +178,12 @@ final class Runner {
         if (spec.command().equals("simulate")) {
             // a fresh run drops an earlier run's checkpoints, a resumed one those after its checkpoint
             checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
+            List<String> gone = dir.deleteLeftovers(Checkpoints.DIR);
+            if (!gone.isEmpty()) {
+                err.println("[INFO] removed " + gone.size() + " temporary file" + (gone.size() == 1 ? "" : "s")
+                    + " left by an interrupted write: " + String.join(", ", gone));
+                err.flush();
+            }
         }
         try (Grid g = loaded(s);
              ExactTwin tw = spec.compareExact() ? new ExactTwin(model, s.values(), s.fields(), s.ny(), s.nx(),
