@@ -35,11 +35,12 @@ import org.lshsmile.core.io.Checkpoint;
  * temporary file may remain at the end.
  *
  * <p>Kill moments rotate over three kinds, each with a random delay: inside a checkpoint write (the harness
- * skips 0-3 checkpoint writes, then waits until a checkpoint's temporary file exists); a random moment after
+ * skips 0-3 checkpoint writes, then waits until a checkpoint's temporary file exists; should every such kill
+ * miss on a loaded machine, up to 5 more are made); a random moment after
  * the child made progress (a checkpoint newer than the one it resumed from appeared: mostly stepping); and
  * shortly after the child started (JVM start, resume planning, the first writes). To widen that window the child runs with the test-only
- * property {@value AtomicFiles#PAUSE_PROPERTY}{@code =2} (every chunk written by the core writers is
- * followed by a 2 ms sleep, so the temporary file is partial for a while). Where each kill actually
+ * property {@value AtomicFiles#PAUSE_PROPERTY}{@code =3} (every chunk written by the core writers is
+ * followed by a 3 ms sleep, so the temporary file is partial for a while). Where each kill actually
  * landed is classified afterwards from the files it left (a checkpoint's temporary file: inside a
  * checkpoint write; another temporary file: inside another output's write; none: between writes) and
  * printed as one line per test.
@@ -66,7 +67,7 @@ class KillResumeTest {
 
     @Test
     void grainGrowthKilledRepeatedlyEndsBitwiseAsAnUninterruptedRun() throws Exception {
-        int steps = 1000 + 250 * ROUNDS;
+        int steps = 400 + 200 * ROUNDS;
         String[] settings = {"--size", "64", "--grains", "12", "--order-params", "6", "--seed", "4", "--steps",
             Integer.toString(steps), "--every", "500", "--checkpoint-every", "20", "--threads", "1"};
         killAndResume("grain-growth", settings, ROUNDS, SEED);
@@ -75,7 +76,7 @@ class KillResumeTest {
     @Test
     void nanovoidWithNoiseAndCascadesSurvivesKills() throws Exception {
         String[] settings = {"--size", "32", "--ic", "v2", "--cascades", "--noise", "--seed", "9", "--steps",
-            "600", "--every", "200", "--checkpoint-every", "20", "--threads", "1"};
+            "500", "--every", "100", "--checkpoint-every", "20", "--threads", "1"};
         killAndResume("nanovoid", settings, 2, SEED + 1);
     }
 
@@ -106,9 +107,12 @@ class KillResumeTest {
             long fromStep = from.map(KillResumeTest::stepOf).orElse(-1L);
             Process p = launch(args, out.resolveSibling(model + "-child-" + launches + ".log"));
             launches++;
-            if (kills < rounds) {
-                Aim aim = Aim.values()[kills % Aim.values().length];
-                if (aimAndKill(p, aim, rnd, ckpts, fromStep)) {
+            // a targeted kill can miss its write on a loaded machine: then up to 5 more are aimed at one
+            boolean missedWrite = kills >= rounds && landed.getOrDefault(Landed.CHECKPOINT_WRITE, 0) == 0
+                && kills < rounds + 5;
+            if (kills < rounds || missedWrite) {
+                Aim aim = missedWrite ? Aim.IN_CHECKPOINT_WRITE : Aim.values()[kills % Aim.values().length];
+                if (aimAndKill(p, aim, missedWrite ? 0 : rnd.nextInt(4), rnd, ckpts, fromStep)) {
                     assertEquals(SIGKILL_EXIT, p.waitFor(), "exit code of a SIGKILLed process");
                     Landed where = landed(out);
                     landed.merge(where, 1, Integer::sum);
@@ -131,7 +135,7 @@ class KillResumeTest {
                 + " reference run %.1f s, killed and resumed runs %.1f s; %s%n", model, kills, aimed, landed,
             launches, (tRef - t0) * 1e-9, (tEnd - tRef) * 1e-9, String.join(" ", log));
 
-        assertEquals(rounds, kills, "the run finished before every planned kill; make it longer");
+        assertTrue(kills >= rounds, "the run finished before every planned kill; make it longer");
         assertTrue(landed.getOrDefault(Landed.CHECKPOINT_WRITE, 0) >= 1, () -> "no kill inside a checkpoint write: "
             + landed);
         assertArrayEquals(Files.readAllBytes(whole.resolve("final.npy")), Files.readAllBytes(out.resolve("final.npy")),
@@ -148,7 +152,7 @@ class KillResumeTest {
      *
      * @return false if the child ended on its own first
      */
-    private static boolean aimAndKill(Process p, Aim aim, Random rnd, Path ckpts, long fromStep)
+    private static boolean aimAndKill(Process p, Aim aim, int skipWrites, Random rnd, Path ckpts, long fromStep)
         throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         switch (aim) {
@@ -157,11 +161,11 @@ class KillResumeTest {
                 while (p.isAlive() && newestStep(ckpts) <= fromStep && System.nanoTime() < deadline) {
                     sleepMillis(1);
                 }
-                sleepMillis(rnd.nextInt(400));
+                sleepMillis(rnd.nextInt(200));
             }
             case IN_CHECKPOINT_WRITE -> {
-                // skip a random number of checkpoint writes, then kill inside the next one
-                int skip = rnd.nextInt(4);
+                // skip some checkpoint writes, then kill inside the next one
+                int skip = skipWrites;
                 boolean inside = false;
                 while (p.isAlive() && System.nanoTime() < deadline) {
                     boolean now = !temporaryFiles(ckpts).isEmpty();
@@ -171,7 +175,7 @@ class KillResumeTest {
                     inside = now;
                     LockSupport.parkNanos(200_000); // the window is several ms wide (fsync, pauses)
                 }
-                sleepMillis(rnd.nextInt(3));
+                sleepMillis(rnd.nextInt(2));
             }
             default -> throw new AssertionError(aim);
         }
@@ -254,7 +258,7 @@ class KillResumeTest {
         if (kernels != null) {
             cmd.add("-Dlshsmile.kernels=" + kernels);
         }
-        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + AtomicFiles.PAUSE_PROPERTY + "=2", "-cp",
+        cmd.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-D" + AtomicFiles.PAUSE_PROPERTY + "=3", "-cp",
             System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(cliArgs);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
