@@ -188,6 +188,8 @@ class CrashSafetyCliTest {
             assertTrue(line.startsWith("lshsmile: error: cannot write ") && line.contains(out.toString())
                 && line.contains("(No space left on device); free space on that file system"), line);
             assertArrayEquals(earlierFinal, Files.readAllBytes(out.resolve("final.npy")), "earlier run's final.npy");
+            String json = Files.readString(out.resolve("run.json"));
+            assertTrue(json.contains("\"status\": \"failed\"") && json.contains("No space left on device"), json);
             assertEquals(List.of(), names(out).stream().filter(n -> n.endsWith(".tmp")).toList());
             assertEquals(List.of(), names(out.resolve("checkpoints")).stream().filter(n -> n.endsWith(".tmp"))
                 .toList());
