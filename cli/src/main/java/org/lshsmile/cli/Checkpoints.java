@@ -92,7 +92,8 @@ final class Checkpoints {
             Checkpoint.write(file, new Checkpoint(meta, step, fields, ny, nx, data));
         } catch (IOException e) {
             throw new CliException(CliException.FAILURE, "cannot write checkpoint " + file + " ("
-                + OutputDir.reason(e) + ")", "check free disk space and permissions", e);
+                + OutputDir.reason(e) + ")", OutputDir.fix(e) + "; earlier checkpoints are intact ('lshsmile simulate"
+                + " --resume' continues from the newest)", e);
         }
         List<File> all = list();
         for (int i = 0; i < all.size() - KEEP; i++) {

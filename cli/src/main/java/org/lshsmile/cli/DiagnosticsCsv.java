@@ -9,6 +9,11 @@ import org.lshsmile.core.model.Model;
  * diagnostics.csv: {@code step,time,free_energy,total_<field>...}, one row per recorded step, and with
  * {@code --compare-exact} two more columns, {@code max_abs_error,mean_abs_error} (the run against an exact
  * twin). Values use {@code %.17g} so they read back to the same doubles.
+ *
+ * <p>The rows are kept in memory and the whole file is rewritten atomically ({@link OutputDir#write}: temp
+ * file, fsync, rename), never appended to: at most once a second, before every checkpoint and at the end
+ * ({@link Runner}). So the file on disk is always complete and parseable, and after a kill it holds every
+ * row up to at least the newest checkpoint.
  */
 final class DiagnosticsCsv {
 

@@ -2,27 +2,25 @@ package org.lshsmile.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Locale;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.io.AtomicFiles;
 import org.lshsmile.core.io.Npy;
 import org.lshsmile.core.io.Vti;
 
 /**
- * The output directory of a run. Every file is written to a hidden temporary file in the directory and
- * moved over its target atomically, so a reader never sees half a file and an interrupted run leaves
- * the previous version in place. Only files this run names are ever replaced; nothing is deleted here
+ * The output directory of a run. Every file is written to a hidden temporary file in the directory, forced
+ * to disk and moved over its target atomically ({@link AtomicFiles}), so a reader never sees half a file and
+ * an interrupted run, a full disk or a failing writer leaves the previous version in place. Only files this run names are ever replaced; nothing is deleted here
  * ({@link Checkpoints} manages the {@code checkpoints/} subdirectory).
  */
 final class OutputDir {
@@ -132,28 +130,39 @@ final class OutputDir {
         note(name);
     }
 
-    /** Writes a file through a temporary file and an atomic move. */
+    /**
+     * Writes a file through a temporary file, fsync and an atomic move ({@link AtomicFiles#writeStream}); on
+     * any failure the previous version of the file is left as it was and no temporary file remains.
+     */
     void write(String name, Body body) {
-        Path target = dir.resolve(name);
-        Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-            + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(ch)) {
-                body.writeTo(out);
-                out.flush();
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeStream(dir.resolve(name), body::writeTo);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
             throw cannotWrite(name, e);
         }
         note(name);
+    }
+
+    /**
+     * Deletes temporary files that a killed run left in the directory and in {@code sub} (see
+     * {@link AtomicFiles#deleteLeftovers}).
+     *
+     * @return the names deleted, relative to the directory
+     */
+    List<String> deleteLeftovers(String sub) {
+        List<String> deleted = new ArrayList<>();
+        Path p = dir;
+        try {
+            deleted.addAll(AtomicFiles.deleteLeftovers(dir));
+            p = dir.resolve(sub);
+            for (String n : AtomicFiles.deleteLeftovers(p)) {
+                deleted.add(sub + "/" + n);
+            }
+        } catch (IOException e) {
+            throw new CliException(CliException.FAILURE, "cannot remove leftover temporary files in " + p + " ("
+                + reason(e) + ")", fix(e), e);
+        }
+        return deleted;
     }
 
     private void note(String name) {
@@ -162,7 +171,20 @@ final class OutputDir {
 
     private CliException cannotWrite(String name, IOException e) {
         return new CliException(CliException.FAILURE, "cannot write " + dir.resolve(name) + " (" + reason(e) + ")",
-            "check free disk space and permissions", e);
+            fix(e) + "; files written before are intact", e);
+    }
+
+    /** What to do about a failed write, from its reason: full disk, read-only or forbidden place, other. */
+    static String fix(IOException e) {
+        String r = reason(e).toLowerCase(Locale.ROOT);
+        if (r.contains("no space left") || r.contains("quota")) {
+            return "free space on that file system or choose an output directory on another one";
+        }
+        if (e instanceof AccessDeniedException || r.contains("read-only") || r.contains("permission denied")
+            || r.contains("operation not permitted")) {
+            return "make the directory writable or choose another output directory";
+        }
+        return "check free disk space and permissions";
     }
 
     /** A short reason for an I/O failure. */

@@ -41,6 +41,8 @@ final class Resume {
                 + Checkpoints.DIR + "/)", "give the --out directory of a 'lshsmile simulate --checkpoint-every K'"
                 + " run");
         }
+        requireWritable(dir);
+        requireWritable(ckpts.dir());
         Path file = latest(ckpts);
         Checkpoint c;
         try {
@@ -110,6 +112,14 @@ final class Resume {
             return z >= 0 && z < nz ? z : -1;
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /** Refuses before anything is written: a resumed run replaces files in the directory and its checkpoints/. */
+    private static void requireWritable(Path dir) {
+        if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            throw CliException.usage("cannot resume in " + dir + ": it is not writable (permissions or a read-only"
+                + " file system)", "make it writable, or copy the run directory to a writable place and resume there");
         }
     }
 

@@ -35,7 +35,15 @@ import org.lshsmile.core.model.Model;
  * chunk) that stop at every multiple of {@code every}, where a diagnostics row and snapshots are taken,
  * and of the checkpoint interval, where diagnostics.csv and then a checkpoint are written (so the file
  * holds every row up to the newest checkpoint). A run with checkpoints also checkpoints its last step.
- * run.json is written at the start with status {@code running} and replaced at the end.
+ * run.json is written at the start with status {@code running} and replaced at the end ({@code ok}, or
+ * {@code failed} with the error after an I/O failure such as a full disk, if the disk still takes it).
+ *
+ * <p>Every file is replaced atomically ({@link OutputDir#write}, {@link Checkpoints#write}): a run killed at
+ * any moment leaves each output either in its previous or in its new complete version, plus at most one
+ * hidden temporary file per directory, which the next {@code simulate} in the directory deletes.
+ * diagnostics.csv is rewritten whole (atomically) at most once a second, before every checkpoint and at
+ * the end, so after a kill it holds every row up to at least the newest checkpoint; rows past it are
+ * dropped by the resume.
  *
  * <p>A resumed run sets the engine's step counter to the checkpoint's step (random sources are keyed by
  * it) and continues the kept diagnostics rows, so its outputs equal those of an uninterrupted run.
@@ -82,6 +90,8 @@ final class Runner {
     private long lastCsvWrite;
     private String lastCheckpoint;
     private long checkpointStep = -1;
+    /** What run.json said at the start, for a failure report; null before it is written. */
+    private Result startReport;
 
     private Runner(RunSpec spec, PrintWriter err, Communicator comm) {
         this.spec = spec;
@@ -182,11 +192,32 @@ final class Runner {
      *                      failing rank alone for an I/O failure of rank 0
      */
     static Result run(RunSpec spec, PrintWriter err, Communicator comm) {
+        Runner runner = new Runner(spec, err, comm);
         try {
-            return new Runner(spec, err, comm).execute();
+            return runner.execute();
+        } catch (CliException e) {
+            if (e.exitCode() == CliException.FAILURE) {
+                runner.reportFailure(e);
+            }
+            throw e;
         } catch (OutOfMemoryError e) {
             throw new CliException(CliException.FAILURE, "out of Java heap memory",
                 "use a smaller size, or give java more heap (LSHSMILE_JAVA_OPTS=-Xmx16g ./lshsmile ...)", e);
+        }
+    }
+
+    /**
+     * After an I/O failure (a full disk, say) replaces run.json's status {@code running} with {@code failed}
+     * and the error, if the disk still takes that small file; if not, the failure is only added to {@code e}.
+     */
+    private void reportFailure(CliException e) {
+        if (dir == null || startReport == null) {
+            return;
+        }
+        try {
+            writeReport("failed", CliException.oneLine(e.getMessage()), startReport);
+        } catch (CliException again) {
+            e.addSuppressed(again);
         }
     }
 
@@ -220,6 +251,12 @@ final class Runner {
         if (root && spec.command().equals("simulate")) {
             // a fresh run drops an earlier run's checkpoints, a resumed one those after its checkpoint
             checkpoints.deleteAfter(start.resumed() ? start.step() : -1);
+            List<String> gone = dir.deleteLeftovers(Checkpoints.DIR);
+            if (!gone.isEmpty()) {
+                err.println("[INFO] removed " + gone.size() + " temporary file" + (gone.size() == 1 ? "" : "s")
+                    + " left by an interrupted write: " + String.join(", ", gone));
+                err.flush();
+            }
         }
         try (SlabGrid sg = comm != null ? slab(s) : null;
              Grid whole = root ? loaded(s) : null;
@@ -250,8 +287,9 @@ final class Runner {
             double f0 = energy();
             int grains0 = grains() && root ? Diagnostics.countGrains(grid) : -1;
             long done = start.step();
-            writeReport("running", null, new Result(done, done, 0, 0, threads, f0, f0, grains0, grains0, 0,
-                lastCheckpoint, List.of(), 0, 0, null));
+            startReport = new Result(done, done, 0, 0, threads, f0, f0, grains0, grains0, 0, lastCheckpoint, List.of(),
+                0, 0, null);
+            writeReport("running", null, startReport);
             if (!start.resumed()) {
                 record(0, f0);
                 snapshot(0);

@@ -3,10 +3,13 @@ package org.lshsmile.cli;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 import org.lshsmile.core.lsh.LshSmileEngine;
 
@@ -14,8 +17,10 @@ import org.lshsmile.core.lsh.LshSmileEngine;
  * {@code simulate --engine lsh --stats FILE}: one CSV row per LSH step, the encoding first as step 0.
  *
  * <p>Rows are streamed to a hidden temporary file next to {@code FILE} (a long run would not fit in
- * memory) that {@link #close()} moves over {@code FILE} atomically, as {@link OutputDir} does, so a reader
- * never sees half a file. A run that fails still publishes the rows up to the failure.
+ * memory) that {@link #close()} forces to disk and moves over {@code FILE} atomically, as {@link OutputDir}
+ * does, so a reader never sees half a file. A run that fails still publishes the rows up to the failure; a
+ * killed run leaves {@code FILE} as it was (and the temporary file, which a resume does not clean: it
+ * lies outside the output directory).
  */
 final class StatsCsv implements AutoCloseable {
 
@@ -25,14 +30,16 @@ final class StatsCsv implements AutoCloseable {
 
     private final Path file;
     private final Path tmp;
+    private final FileChannel channel;
     private final Writer out;
     private long rows;
     private boolean closed;
 
-    private StatsCsv(Path file, Path tmp, Writer out) {
+    private StatsCsv(Path file, Path tmp, FileChannel channel) {
         this.file = file;
         this.tmp = tmp;
-        this.out = out;
+        this.channel = channel;
+        this.out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.US_ASCII));
     }
 
     /**
@@ -67,10 +74,10 @@ final class StatsCsv implements AutoCloseable {
             + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
             Files.createDirectories(dir);
-            BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII);
-            StatsCsv s = new StatsCsv(file, tmp, w);
-            w.write(HEADER);
-            w.write('\n');
+            StatsCsv s = new StatsCsv(file, tmp, FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE));
+            s.out.write(HEADER);
+            s.out.write('\n');
             return s;
         } catch (IOException e) {
             throw cannotWrite(file, e);
@@ -110,9 +117,16 @@ final class StatsCsv implements AutoCloseable {
         }
         closed = true;
         try {
+            out.flush();
+            channel.force(true);
             out.close();
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                out.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException suppressed) {
@@ -124,6 +138,6 @@ final class StatsCsv implements AutoCloseable {
 
     private static CliException cannotWrite(Path file, IOException e) {
         return new CliException(CliException.FAILURE, "cannot write --stats " + file + " (" + OutputDir.reason(e)
-            + ")", "check free disk space and permissions", e);
+            + ")", OutputDir.fix(e), e);
     }
 }
