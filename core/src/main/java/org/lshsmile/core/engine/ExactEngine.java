@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicReference;
 import org.lshsmile.core.grid.Grid;
+import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.StencilKernels;
 
@@ -83,7 +84,7 @@ public final class ExactEngine implements Engine {
         for (int i = 0; i <= bands; i++) {
             bandStart[i] = grid.rowStart() + (int) ((long) grid.ny() * i / bands);
         }
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         this.scratch = new MemorySegment[bands];
         long doubles = Math.max(1, model.scratchDoubles(grid));
         for (int i = 0; i < bands; i++) {

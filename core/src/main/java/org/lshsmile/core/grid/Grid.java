@@ -68,7 +68,7 @@ public final class Grid implements AutoCloseable {
         this.boundary = boundary;
         this.rowStride = roundUp(COL_START + nx + HALO, ALIGN_DOUBLES);
         this.planeStride = rowStride * (ny + 2L * HALO);
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         long bytes = planeStride * fields * Double.BYTES;
         this.cur = arena.allocate(bytes, 64);
         this.next = arena.allocate(bytes, 64);
