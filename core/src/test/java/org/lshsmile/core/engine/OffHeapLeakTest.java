@@ -44,7 +44,7 @@ import org.lshsmile.simd.StencilKernels;
  * <p>Counts: {@code -Dlshsmile.leak.cycles=N} create/step/close cycles (default 10000, after N/10 warm-up
  * cycles), of which {@code -Dlshsmile.leak.lsh.cycles=N} (default 500, spread evenly) build an LSH-SMILE engine
  * and the rest alternate exact and active engines; {@code -Dlshsmile.leak.lsh.runs=N} LSH-SMILE runs whose
- * records and tables grow and shrink (default 60, after N/10 warm-up runs). An LSH cycle costs about ten
+ * records and tables grow and shrink (default 60, after max(10, N/5) warm-up runs). An LSH cycle costs about ten
  * exact or active ones and a grow-and-shrink run about forty, so the normal suite keeps those two lower; the
  * full counts of the issue are {@code -Dlshsmile.leak.lsh.cycles=10000 -Dlshsmile.leak.lsh.runs=1000}.
  * Run with {@code -Dlshsmile.offheap.track=true} to have a failure name the code that created each arena
@@ -316,7 +316,7 @@ class OffHeapLeakTest {
 
     @Test
     void lshTablesGrowAndShrinkWithoutLeakingAcrossRuns() {
-        int warm = Math.max(1, LSH_RUNS / 10);
+        int warm = Math.max(10, LSH_RUNS / 5); // the JIT's code cache is native memory: let it settle first
         Live baseline = Live.now();
         for (int j = 0; j < warm; j++) {
             lshRun(j);
