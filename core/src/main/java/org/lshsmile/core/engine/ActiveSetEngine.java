@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.grid.MemoryBudget;
+import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.Nanovoid;
 import org.lshsmile.core.model.Neighbourhood;
@@ -143,7 +144,7 @@ public final class ActiveSetEngine implements Engine {
             throw new IllegalArgumentException("the active-set engine takes at most 2^31 - 1 cells, got " + cells);
         }
         long listInts = Math.max(1, limit);
-        Arena a = Arena.ofShared();
+        Arena a = OffHeap.shared();
         try {
             MemoryBudget.check((2 * cells + 2 * listInts) * Integer.BYTES, "the active-set engine's cell lists for "
                 + cells + " cells", "use a smaller grid or the exact engine");

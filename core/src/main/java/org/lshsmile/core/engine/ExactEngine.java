@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicReference;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.grid.MemoryBudget;
+import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.simd.StencilKernels;
 
@@ -105,7 +106,7 @@ public final class ExactEngine implements Engine {
         long doubles = Math.max(1, model.scratchDoubles(grid));
         MemoryBudget.check(MemoryBudget.times(MemoryBudget.times(doubles, Double.BYTES), bands),
             "the exact engine's scratch rows (" + bands + " bands)", "use fewer threads or a smaller grid");
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         this.scratch = new MemorySegment[bands];
         for (int i = 0; i < bands; i++) {
             scratch[i] = arena.allocate(doubles * Double.BYTES, 64);

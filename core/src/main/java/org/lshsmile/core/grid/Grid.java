@@ -112,7 +112,7 @@ public final class Grid implements AutoCloseable {
         this.rowStride = roundUp(COL_START + nx + HALO, ALIGN_DOUBLES);
         this.sliceStride = rowStride * (ny + 2L * HALO);
         this.planeStride = sliceStride * (nz == 1 ? 1 : nz + 2L * HALO);
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         long bytes = planeStride * fields * Double.BYTES;
         this.cur = arena.allocate(bytes, 64);
         this.next = arena.allocate(bytes, 64);

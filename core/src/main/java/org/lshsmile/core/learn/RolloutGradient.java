@@ -13,6 +13,7 @@ import java.util.function.IntConsumer;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.grid.MemoryBudget;
+import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.lsh.LshSmileEngine;
 import org.lshsmile.core.model.Model;
@@ -164,7 +165,7 @@ public final class RolloutGradient implements AutoCloseable {
             }
             this.every = k;
             int nCheckpoints = (steps + k - 1) / k;
-            a = Arena.ofShared();
+            a = OffHeap.shared();
             this.checkpoints = new MemorySegment[nCheckpoints > 1 ? nCheckpoints : 0];
             for (int i = 0; i < checkpoints.length; i++) {
                 checkpoints[i] = a.allocate(stateBytes, 64);

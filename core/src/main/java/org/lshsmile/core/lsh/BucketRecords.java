@@ -3,6 +3,7 @@ package org.lshsmile.core.lsh;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.lshsmile.core.grid.OffHeap;
 
 /**
  * The LSH-SMILE buckets as packed fixed-size records with a free list, split by how hot each field is into
@@ -78,7 +79,7 @@ final class BucketRecords implements AutoCloseable {
         this.projBase = 8L * features;
         this.coldStride = projBase + 8L * projections;
         this.capacity = Math.max(16, initialCapacity);
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         allocateSegments(arena, capacity);
     }
 
@@ -150,7 +151,7 @@ final class BucketRecords implements AutoCloseable {
             throw new IllegalStateException("bucket store cannot grow beyond " + capacity + " records");
         }
         // a new arena per segment so the old one can be freed now, not when the engine closes
-        Arena next = Arena.ofShared();
+        Arena next = OffHeap.shared();
         MemorySegment oldVals = vals;
         MemorySegment oldSeg = seg;
         MemorySegment oldCold = cold;

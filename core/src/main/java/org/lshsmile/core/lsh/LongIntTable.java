@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
+import org.lshsmile.core.grid.OffHeap;
 
 /**
  * Off-heap open-addressing hash table from {@code long} keys (LSH hash codes) to {@code int} values
@@ -447,7 +448,7 @@ public final class LongIntTable implements AutoCloseable {
     }
 
     private Arena newArena() {
-        return shared ? Arena.ofShared() : Arena.ofConfined();
+        return shared ? OffHeap.shared() : OffHeap.confined();
     }
 
     private void setCapacity(int capacity) {

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.simd.Projections;
 
@@ -110,7 +111,7 @@ public final class LshFamily implements AutoCloseable {
         this.rows = (int) r;
         this.rowStride = stride;
         this.projections = Objects.requireNonNull(projections, "projections");
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         MemorySegment all = arena.allocate((matrixDoubles + roundUp(r, ROW_ALIGN)) * Double.BYTES, ALIGN_BYTES);
         this.matrix = all.asSlice(0, matrixDoubles * Double.BYTES);
         this.offsets = all.asSlice(matrixDoubles * Double.BYTES, r * Double.BYTES);

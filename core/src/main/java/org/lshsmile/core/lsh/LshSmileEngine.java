@@ -10,6 +10,7 @@ import org.lshsmile.core.engine.Engine;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.grid.MemoryBudget;
+import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.Neighbourhood;
@@ -292,7 +293,7 @@ public final class LshSmileEngine implements Engine {
                 gridOffset[f * K13 + q] = grid.index(f, ndy[q], ndx[q]) - grid.index(0, 0, 0);
             }
         }
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         boolean ok = false;
         try {
             this.forest = new UnionFindDelete(n);
@@ -314,7 +315,7 @@ public final class LshSmileEngine implements Engine {
             this.features = arena.allocate((long) BATCH * family.rowStride() * Double.BYTES, 64);
             this.codes = arena.allocate((long) BATCH * family.rows() * Integer.BYTES, 64);
             this.featSlots = 256;
-            this.featArena = Arena.ofShared();
+            this.featArena = OffHeap.shared();
             this.featCache = featArena.allocate((long) featSlots * dim * Double.BYTES, 64);
             this.nb = new double[dim];
             this.nb2 = new double[dim];
@@ -902,7 +903,7 @@ public final class LshSmileEngine implements Engine {
         }
         if (cacheNext == featSlots) {
             int bigger = featSlots * 2;
-            Arena a = Arena.ofShared();
+            Arena a = OffHeap.shared();
             MemorySegment s = a.allocate((long) bigger * dim * Double.BYTES, 64);
             MemorySegment.copy(featCache, 0, s, 0, (long) featSlots * dim * Double.BYTES);
             featArena.close();

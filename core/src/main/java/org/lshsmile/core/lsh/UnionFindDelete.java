@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.IntConsumer;
 import org.lshsmile.core.grid.MemoryBudget;
+import org.lshsmile.core.grid.OffHeap;
 
 /**
  * Off-heap union-find-delete forest over the elements {@code 0..n-1}: the member sets of the LSH-SMILE
@@ -138,7 +139,7 @@ public final class UnionFindDelete implements AutoCloseable {
                 + " this machine can give");
         }
         this.n = n;
-        this.arena = Arena.ofShared();
+        this.arena = OffHeap.shared();
         MemorySegment[] s = new MemorySegment[13];
         try {
             for (int i = 0; i < s.length; i++) {
