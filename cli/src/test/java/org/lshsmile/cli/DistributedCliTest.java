@@ -119,8 +119,8 @@ class DistributedCliTest {
     }
 
     @Test
-    void cahnHilliard3dOnThreeRanksIsBitwiseOneProcess() throws Exception {
-        assertSameRunAsOneProcess("ch3d", new int[] {3}, "simulate", "--model", "cahn-hilliard", "--size", "10", "--nz",
+    void cahnHilliard3dOnOneTwoAndFourRanksIsBitwiseOneProcess() throws Exception {
+        assertSameRunAsOneProcess("ch3d", new int[] {1, 2, 4}, "simulate", "--model", "cahn-hilliard", "--size", "10", "--nz",
             "8", "--steps", "30", "--every", "15");
     }
 
