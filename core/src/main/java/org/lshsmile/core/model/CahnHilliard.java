@@ -95,7 +95,11 @@ public final class CahnHilliard implements Model {
      * mean stays near c0 and every slice differs, so the state is truly 3-D.
      */
     public static double[] pfhub1Initial3d(int nz, int ny, int nx, double dx, double c0, double eps) {
+        if (nz < 1) {
+            throw new IllegalArgumentException("nz must be >= 1, got " + nz);
+        }
         double[] plane = pfhub1Initial(ny, nx, dx, c0, eps);
+        MemoryBudget.heapDoubles(1, (long) nz * ny, nx, "the 3-D PFHub initial state");
         double[] v = new double[nz * ny * nx];
         for (int k = 0; k < nz; k++) {
             double z = (k + 1) * dx;
@@ -164,6 +168,9 @@ public final class CahnHilliard implements Model {
     /** Fourth order: the bound scales with the square of the Laplacian's largest eigenvalue, (8/12)^2 in 3-D. */
     @Override
     public double stableDt(double dx, int dims) {
+        if (dims != 2 && dims != 3) {
+            throw new IllegalArgumentException("dims must be 2 or 3, got " + dims);
+        }
         return dims == 3 ? stableDt(dx) * (4.0 / 9.0) : stableDt(dx);
     }
 

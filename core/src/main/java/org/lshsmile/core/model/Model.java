@@ -62,6 +62,9 @@ public interface Model {
      * of the 2-D step; fourth-order models override.
      */
     default double stableDt(double dx, int dims) {
+        if (dims != 2 && dims != 3) {
+            throw new IllegalArgumentException("dims must be 2 or 3, got " + dims);
+        }
         return dims == 3 ? stableDt(dx) * (2.0 / 3.0) : stableDt(dx);
     }
 

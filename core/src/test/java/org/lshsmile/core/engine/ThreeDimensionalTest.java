@@ -257,5 +257,11 @@ class ThreeDimensionalTest {
         assertEquals(gg.stableDt(1.0) * 2 / 3, gg.stableDt(1.0, 3), 1e-15);
         assertEquals(ch.stableDt(1.0) * 4 / 9, ch.stableDt(1.0, 3), 1e-15);
         assertEquals(ch.stableDt(1.0), ch.stableDt(1.0, 2));
+        assertThrows(IllegalArgumentException.class, () -> gg.stableDt(1.0, 4));
+        assertThrows(IllegalArgumentException.class, () -> ch.stableDt(1.0, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> CahnHilliard.pfhub1Initial3d(0, 8, 8, 1, 0.5, 0.01));
+        assertTrue(e.getMessage().contains("nz"), e.getMessage());
+        var g = assertThrows(IllegalArgumentException.class, () -> new Grid(1, 0, 8, 8, 1.0, Boundary.PERIODIC));
+        assertTrue(g.getMessage().contains("nz"), g.getMessage());
     }
 }
