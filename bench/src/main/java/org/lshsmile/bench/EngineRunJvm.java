@@ -1,0 +1,118 @@
+package org.lshsmile.bench;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import org.lshsmile.core.ic.GrainStates;
+import org.lshsmile.simd.Kernels;
+import org.lshsmile.simd.StencilKernels;
+
+/**
+ * One engine run of {@link BenchSuite}'s engine section, in its own JVM (started by
+ * {@link BenchSuite#runJvm}, as the Table 1 rows of {@link PaperTable} are), so that its peak resident memory
+ * ({@code VmHWM}) is its own; prints one JSON line.
+ *
+ * <p>Arguments: {@code CASE ENGINE STEPS THREADS KERNELS MAX_SECONDS WARMUP_STEPS WARMUP_SIZE REFERENCE MODE}:
+ * a case label of {@link EngineMacroBenchmark} ({@code 3grains:2048}), an engine name of
+ * {@link EngineMacroBenchmark#ENGINES}, the run's settings (MAX_SECONDS 0: no limit), a file of raw
+ * little-endian doubles, and {@code write} (store this run's final state there: the exact run),
+ * {@code read} (the error columns against it) or {@code none} (no error columns).
+ *
+ * <p>The run is {@link EngineMacroBenchmark}'s: the engine warms up on a small grid first, then runs once from
+ * the case's Voronoi state, the LSH engine stopped at the limit. The peak RSS is read right after the run,
+ * before the reference is mapped, so it is the JVM, the harness's one copy of the state and the engine with its
+ * grid.
+ */
+public final class EngineRunJvm {
+
+    private EngineRunJvm() {
+    }
+
+    /** Runs and prints the JSON line; see the class comment for the arguments. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 10) {
+            System.err.println("usage: EngineRunJvm CASE ENGINE STEPS THREADS KERNELS MAX_SECONDS WARMUP_STEPS"
+                + " WARMUP_SIZE REFERENCE write|read|none");
+            System.exit(2);
+        }
+        String[] kindSize = args[0].split(":");
+        EngineMacroBenchmark.Case c = EngineMacroBenchmark.Case.of(kindSize[0], Integer.parseInt(kindSize[1]));
+        EngineMacroBenchmark.EngineSpec e = EngineMacroBenchmark.ENGINES.stream()
+            .filter(x -> x.name().equals(args[1])).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("unknown engine " + args[1]));
+        int steps = Integer.parseInt(args[2]);
+        double maxSeconds = Double.parseDouble(args[5]);
+        EngineMacroBenchmark.Options o = new EngineMacroBenchmark.Options(List.of(c), List.of(e), steps,
+            Integer.parseInt(args[3]), args[4], maxSeconds, Integer.parseInt(args[6]), Integer.parseInt(args[7]),
+            steps);
+        Path reference = Path.of(args[8]);
+        String mode = args[9];
+        if (!List.of("write", "read", "none").contains(mode)) {
+            throw new IllegalArgumentException("mode must be write, read or none, got " + mode);
+        }
+        StencilKernels k = Kernels.byName(o.kernels());
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        EngineMacroBenchmark.warmUp(o, k, quiet);
+        // one array for the initial and the final state: the harness adds one state to the peak, not two
+        double[] state = GrainStates.voronoi(c.size(), c.size(), c.grains(), c.q(), EngineMacroBenchmark.SEED, true)
+            .values();
+        EngineMacroBenchmark.Row r = EngineMacroBenchmark.runOne(c, e, o, k, state, state, null, 0, maxSeconds > 0,
+            quiet);
+        double peak = PaperTable.peakRssMb();
+        double[] err = {Double.NaN, Double.NaN};
+        if (!r.skipped()) {
+            if (mode.equals("write")) {
+                write(state, reference);
+                err = new double[] {0, 0};
+            } else if (mode.equals("read")) {
+                err = errors(state, reference);
+            }
+        }
+        System.out.printf(Locale.ROOT, "{\"case\": \"%s\", \"engine\": \"%s\", \"steps\": %d, \"threads\": %d,"
+                + " \"total_s\": %s, \"setup_s\": %s, \"early_ms\": %s, \"steady_ms\": %s, \"buckets\": %d,"
+                + " \"max_abs_error\": %s, \"mean_abs_error\": %s, \"stopped_after\": %d, \"projected_s\": %s,"
+                + " \"peak_rss_mb\": %.1f, \"state_mb\": %.1f}%n", c.label(), e.name(), steps, r.threads(),
+            num(r.totalSeconds()), num(r.setupSeconds()), num(r.earlyMs()), num(r.steadyMs()), r.buckets(),
+            num(err[0]), num(err[1]), r.skippedAfter(), num(r.projectedSeconds()), peak,
+            state.length * 8.0 / (1 << 20));
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.toString(v);
+    }
+
+    /** Writes the doubles to {@code file} (raw, little-endian), replacing it. */
+    static void write(double[] v, Path file) throws IOException {
+        try (Arena a = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) v.length * Double.BYTES, a);
+            MemorySegment.copy(v, 0, m, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0,
+                v.length);
+        }
+    }
+
+    /** {max, mean} of |v - file's doubles|; NaN for both when the file is missing or of another length. */
+    static double[] errors(double[] v, Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file) || java.nio.file.Files.size(file) != (long) v.length * 8) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        ValueLayout.OfDouble le = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try (Arena a = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) v.length * Double.BYTES, a);
+            double max = 0;
+            double sum = 0;
+            for (int i = 0; i < v.length; i++) {
+                double d = Math.abs(v[i] - m.getAtIndex(le, i));
+                max = Math.max(max, d);
+                sum += d;
+            }
+            return new double[] {max, sum / v.length};
+        }
+    }
+}
