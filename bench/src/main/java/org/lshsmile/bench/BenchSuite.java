@@ -47,6 +47,8 @@ public final class BenchSuite {
      * @param engineSteps      steps of each engine run
      * @param engineSamples    runs of each engine and case (each in its own JVM), at least 1; a run stopped at the
      *                         limit is not repeated
+     * @param engineWarmupSeconds each engine run's JVM repeats its warm-up (the engine on a small grid) until this
+     *                         long has passed, so the timed run meets compiled code
      * @param engineMaxSeconds an LSH run stops after the step at which it has taken this long or is projected to
      *                         (0: no limit)
      * @param bandwidthBytes   buffer size of the bandwidth probe
@@ -54,8 +56,8 @@ public final class BenchSuite {
      * @param paper            fractions of the paper's Table 1 rows to run (null: skip the table)
      */
     public record Settings(boolean quick, int samples, int[] denseSizes, String[] engineCases, int engineSteps,
-                           int engineSamples, double engineMaxSeconds, long bandwidthBytes, long sampleWork,
-                           PaperFractions paper) {
+                           int engineSamples, double engineWarmupSeconds, double engineMaxSeconds,
+                           long bandwidthBytes, long sampleWork, PaperFractions paper) {
 
         /** Checks the values. */
         public Settings {
@@ -78,15 +80,23 @@ public final class BenchSuite {
         public static Settings of(boolean quick) {
             // quick: 2 samples, each engine run costs a JVM start and a warm-up (~1 s), and quick must stay short
             return quick ? new Settings(true, 5, new int[] {128, 512}, new String[] {"3grains:128", "poly:128"},
-                EngineMacroBenchmark.QUICK_STEPS, 2, 20, 64L << 20, 20_000_000L, new PaperFractions(0.01, 0.0005,
+                EngineMacroBenchmark.QUICK_STEPS, 2, QUICK_WARMUP_SECONDS, 20, 64L << 20, 20_000_000L, new PaperFractions(0.01, 0.0005,
                     0.002, 0.0003))
                 // poly stops at 512^2: its LSH runs are stopped at the limit from 1024^2 on (10 steps > 60 s), and
                 // 3 of them at 2048^2 would add minutes to learn only that
                 : new Settings(false, 9, new int[] {128, 512, 2048}, new String[] {"3grains:128", "poly:128",
-                    "3grains:512", "poly:512", "3grains:2048"}, EngineMacroBenchmark.DEFAULT_STEPS, 3, 60, 256L << 20,
+                    "3grains:512", "poly:512", "3grains:2048"}, EngineMacroBenchmark.DEFAULT_STEPS, 3, FULL_WARMUP_SECONDS, 60, 256L << 20,
                     40_000_000L, new PaperFractions(1, 0.01, 1, 0.002));
         }
     }
+
+    /**
+     * Warm-up of each quick engine run's JVM: measured here, 0.3 s left a 128^2 exact step at 0.29 ms (C2 still
+     * compiling), 0.8 s gave 0.04 ms, the in-process figure.
+     */
+    public static final double QUICK_WARMUP_SECONDS = 0.8;
+    /** Warm-up of each full engine run's JVM: the full warm-up grid is 256^2, so its first pass alone takes longer. */
+    public static final double FULL_WARMUP_SECONDS = 1.5;
 
     /**
      * Fractions of the 17,000 rollouts (or pair gradients) of each Table 1 row that run; the time is
@@ -358,7 +368,8 @@ public final class BenchSuite {
                         String mode = ei == 0 ? (round == 0 ? "write" : "none") : "read";
                         JvmResult r = runJvm(javaCommand(EngineRunJvm.class, cases[ci], name,
                             Integer.toString(s.engineSteps()), "2", kernels, Double.toString(s.engineMaxSeconds()),
-                            Integer.toString(warmupSteps), Integer.toString(warmupSize), ref.toString(), mode));
+                            Integer.toString(warmupSteps), Integer.toString(warmupSize),
+                            Double.toString(s.engineWarmupSeconds()), ref.toString(), mode));
                         Sample x = new Sample(r.json(), r.error());
                         mine.add(x);
                         log.printf(Locale.ROOT, "engine %s %s round %d: %s%n", cases[ci], name, round,

@@ -24,7 +24,7 @@ class EngineRunJvmSmokeTest {
     private static BenchSuite.JvmResult run(String c, String engine, int steps, double maxSeconds, Path ref,
                                             String mode) {
         return BenchSuite.runJvm(BenchSuite.javaCommand(EngineRunJvm.class, c, engine, Integer.toString(steps), "2",
-            KERNELS, Double.toString(maxSeconds), "2", "32", ref.toString(), mode));
+            KERNELS, Double.toString(maxSeconds), "2", "32", "0", ref.toString(), mode));
     }
 
     @Test

@@ -182,8 +182,11 @@ final class BenchChart {
                         int yy = y.applyAsInt(v[gi][si]);
                         g.setColor(c);
                         if (hollow[gi][si]) {
+                            // a projection: a pale fill and the series' outline, so it reads as not measured
+                            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 50));
+                            g.fillRect(x, yy, barW - 2, TOP + plotH - yy);
+                            g.setColor(c);
                             g.drawRect(x, yy, barW - 3, TOP + plotH - yy);
-                            g.drawLine(x, yy, x + barW - 3, TOP + plotH);
                         } else {
                             g.fillRect(x, yy, barW - 2, TOP + plotH - yy);
                         }

@@ -174,7 +174,9 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("\n## Engines (grain growth, paper preset, whole runs)\n\n");
         BenchSuite.Settings st = r.settings();
         sb.append("SIMD kernels; exact and active on 2 threads, LSH-SMILE on one (K = 3, L = 10, r = r0). Each run in"
-            + " its own JVM (warm-up on a small grid first, untimed), repeated ").append(st.engineSamples())
+            + " its own JVM (first an untimed warm-up of the engine on a small grid, repeated for ")
+            .append(plain(st.engineWarmupSeconds())).append(" s, so the run meets compiled code), repeated ")
+            .append(st.engineSamples())
             .append(" times in rounds (every case and engine once, then again): median (min-max) over the runs. Total"
             + " includes setup and the LSH encoding; x exact is each run's total over the exact run's of the same round."
             + " Peak RSS is the run's JVM (VmHWM): the JVM itself, the engine and its grid, and one copy of the state"

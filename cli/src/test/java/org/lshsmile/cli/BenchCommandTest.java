@@ -31,7 +31,7 @@ class BenchCommandTest {
     void tinySuiteWritesAReportWithEveryCaseAndConsistentFigures() throws IOException {
         // one engine case, each engine run twice, each run in its own JVM (10 JVMs of a 32^2 grid)
         BenchSuite.Settings tiny = new BenchSuite.Settings(true, 2, new int[] {32}, new String[] {"3grains:32"}, 5, 2,
-            0, 1 << 20, 1_000_000L, null);
+            0.05, 0, 1 << 20, 1_000_000L, null);
         Path out = tmp.resolve("b");
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
@@ -106,7 +106,7 @@ class BenchCommandTest {
         BenchSuite.Figure one = new BenchSuite.Figure(1, 1, 1, 1);
         BenchSuite.Figure rss = new BenchSuite.Figure(300, 290, 310, 2);
         BenchSuite.Settings s = new BenchSuite.Settings(false, 1, new int[] {32}, new String[] {"3grains:32"}, 180, 3,
-            60, 1 << 20, 1_000_000L, null);
+            1.5, 60, 1 << 20, 1_000_000L, null);
         List<BenchSuite.EngineRun> runs = List.of(
             new BenchSuite.EngineRun("poly:2048", "exact", 180, 2, new BenchSuite.Figure(10, 9, 12, 3), one, one, -1,
                 0, 0, -1, Double.NaN, rss, 256, null),
