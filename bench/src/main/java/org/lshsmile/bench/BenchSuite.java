@@ -24,13 +24,14 @@ import org.lshsmile.simd.StencilKernels;
 
 /**
  * The macro suite behind {@code lshsmile bench}: the machine, a memory-bandwidth probe, the dense step of
- * every model with every kernel set on 1 and 2 threads, and the engines (exact, active set, LSH-SMILE in
- * both modes) on whole grain-growth runs with their error against exact. Returns records; the CLI writes
- * the report.
+ * every model with every kernel set on 1 and 2 threads, the engines (exact, active set, LSH-SMILE in both
+ * modes) on whole grain-growth runs up to 2048^2 with their error against exact and their peak memory (each
+ * run in its own JVM, {@link EngineRunJvm}), and the paper's Table 1 (each row in its own JVM,
+ * {@link PaperTable}). Returns records; the CLI writes the report.
  *
  * <p>Noise: this is meant for shared machines. Every figure is the median of repeated samples with the
- * spread (min and max) beside it, and alternatives that are compared (the kernel sets of one case) are
- * sampled in turn, A B C A B C ..., so a burst of background load hits them alike.
+ * spread (min and max) beside it, and alternatives that are compared (the kernel sets of one case, the
+ * engines of one case) are sampled in turn, A B C A B C ..., so a burst of background load hits them alike.
  */
 public final class BenchSuite {
 

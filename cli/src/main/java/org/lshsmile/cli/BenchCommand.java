@@ -46,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     private final boolean progress;
 
     @Option(names = "--quick", order = 10, description = "The small version: sizes 128^2 and 512^2, 5 samples,"
-        + " 30-step engine runs (about 2-3 minutes on 2 cores). Default: the full run (up to ~30 minutes).")
+        + " 30-step engine runs at 128^2, each twice (about 2 minutes on 2 cores), Table 1 on fractions. Default: the"
+        + " full run (engine runs up to 2048^2, each 3 times; about 30 minutes).")
     private boolean quick;
 
     @Option(names = "--out", order = 20, paramLabel = "DIR", defaultValue = "lshsmile-bench",
