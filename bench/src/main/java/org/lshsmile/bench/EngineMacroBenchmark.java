@@ -388,7 +388,15 @@ public final class EngineMacroBenchmark {
     }
 
     /** Runs every selected engine (and exact) for the warm-up steps on a grid of each case kind, untimed. */
-    static void warmUp(Options o, StencilKernels kernels, PrintStream progress) {
+    private static void warmUp(Options o, StencilKernels kernels, PrintStream progress) {
+        warmUp(o, kernels, progress, true);
+    }
+
+    /**
+     * Runs every selected engine, and exact too if {@code withExact}, for the warm-up steps on a grid of each case
+     * kind, untimed.
+     */
+    static void warmUp(Options o, StencilKernels kernels, PrintStream progress, boolean withExact) {
         if (o.warmupSteps() == 0) {
             return;
         }
@@ -397,7 +405,9 @@ public final class EngineMacroBenchmark {
             kinds.add(c.kind());
         }
         Set<EngineSpec> engines = new LinkedHashSet<>(o.engines());
-        engines.add(ENGINES.get(0));
+        if (withExact) {
+            engines.add(ENGINES.get(0));
+        }
         for (String kind : kinds) {
             Case c = Case.of(kind, o.warmupSize());
             double[] init = GrainStates.voronoi(c.size(), c.size(), c.grains(), c.q(), SEED + 1, true).values();

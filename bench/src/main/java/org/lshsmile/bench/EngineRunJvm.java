@@ -65,7 +65,8 @@ public final class EngineRunJvm {
         // instead of 0.1), so the warm-up repeats until the hot paths had time to reach C2
         long w0 = System.nanoTime();
         do {
-            EngineMacroBenchmark.warmUp(o, k, quiet);
+            // this engine only: an LSH run's JVM never runs exact, so warming exact would only take LSH's time
+            EngineMacroBenchmark.warmUp(o, k, quiet, false);
         } while (o.warmupSteps() > 0 && (System.nanoTime() - w0) * 1e-9 < warmupSeconds);
         // one array for the initial and the final state: the harness adds one state to the peak, not two
         double[] state = GrainStates.voronoi(c.size(), c.size(), c.grains(), c.q(), EngineMacroBenchmark.SEED, true)
