@@ -178,14 +178,16 @@ public final class BenchSuite {
      * @param maxError         max |state - exact state| at the end (NaN when stopped or exact failed)
      * @param stoppedAfter     steps done when the run was stopped at its time limit, else -1
      * @param projectedSeconds a stopped run's projected total from the steps it did (NaN if none ran)
-     * @param peakRssMb        peak resident memory (VmHWM) of the run's JVM
+     * @param peakRssMb        peak resident memory (VmHWM) of the run's JVM, restarted after its warm-up
      * @param stateMb          the state's size (the harness holds one copy of it besides the engine's grid)
      * @param error            why a run failed, or null
+     * @param peakRssRunOnly   whether VmHWM could be restarted after the warm-up in every run (else the peak may
+     *                         be the warm-up's)
      */
     public record EngineRun(String caseLabel, String engine, int steps, int threads, Figure totalSeconds,
                             Figure steadyMs, Figure ratio, int buckets, double maxError, double meanError,
                             int stoppedAfter, double projectedSeconds, Figure peakRssMb, double stateMb,
-                            String error) {
+                            String error, boolean peakRssRunOnly) {
     }
 
     /** Everything one run measured. */
@@ -416,7 +418,7 @@ public final class BenchSuite {
         List<Sample> ok = ss.stream().filter(x -> x.json() != null).toList();
         if (ok.isEmpty()) {
             return new EngineRun(caseLabel, engine, steps, 0, Figure.NONE, Figure.NONE, Figure.NONE, -1, Double.NaN,
-                Double.NaN, -1, Double.NaN, Figure.NONE, Double.NaN, ss.get(0).error());
+                Double.NaN, -1, Double.NaN, Figure.NONE, Double.NaN, ss.get(0).error(), false);
         }
         Sample first = ok.get(0);
         List<Sample> complete = ok.stream().filter(Sample::complete).toList();
@@ -436,7 +438,7 @@ public final class BenchSuite {
             Figure.of(ratios.stream().mapToDouble(Double::doubleValue).toArray()), (int) first.get("buckets"),
             maxError, meanError, (int) first.get("stopped_after"), first.stopped() ? first.get("projected_s") : Double.NaN,
             Figure.of(ok.stream().mapToDouble(x -> x.get("peak_rss_mb")).toArray()), first.get("state_mb"),
-            failed);
+            failed, ok.stream().allMatch(x -> x.json().contains("\"peak_rss_reset\": true")));
     }
 
     /** A number from PaperTable's one-line JSON. */

@@ -27,7 +27,8 @@ import org.lshsmile.simd.StencilKernels;
  * {@code read} (the error columns against it) or {@code none} (no error columns).
  *
  * <p>The run is {@link EngineMacroBenchmark}'s: the engine warms up on a small grid first, then runs once from
- * the case's Voronoi state, the LSH engine stopped at the limit. The peak RSS is read right after the run,
+ * the case's Voronoi state, the LSH engine stopped at the limit. After the warm-up a full GC runs and the peak
+ * (VmHWM) is restarted at the current resident set ({@code peak_rss_reset}); it is read right after the run,
  * before the reference is mapped, so it is the JVM, the harness's one copy of the state and the engine with its
  * grid.
  */
@@ -68,6 +69,12 @@ public final class EngineRunJvm {
             // this engine only: an LSH run's JVM never runs exact, so warming exact would only take LSH's time
             EngineMacroBenchmark.warmUp(o, k, quiet, false);
         } while (o.warmupSteps() > 0 && (System.nanoTime() - w0) * 1e-9 < warmupSeconds);
+        // the warm-up's garbage (a state per pass) is not the run's: collect it, wait for G1 to hand the freed heap
+        // back (it uncommits concurrently, 100-200 ms here), then restart the high-water mark, so the peak below is
+        // the run's
+        System.gc();
+        settle();
+        boolean reset = resetPeakRss();
         // one array for the initial and the final state: the harness adds one state to the peak, not two
         double[] state = GrainStates.voronoi(c.size(), c.size(), c.grains(), c.q(), EngineMacroBenchmark.SEED, true)
             .values();
@@ -86,10 +93,56 @@ public final class EngineRunJvm {
         System.out.printf(Locale.ROOT, "{\"case\": \"%s\", \"engine\": \"%s\", \"steps\": %d, \"threads\": %d,"
                 + " \"total_s\": %s, \"setup_s\": %s, \"early_ms\": %s, \"steady_ms\": %s, \"buckets\": %d,"
                 + " \"max_abs_error\": %s, \"mean_abs_error\": %s, \"stopped_after\": %d, \"projected_s\": %s,"
-                + " \"peak_rss_mb\": %.1f, \"state_mb\": %.1f}%n", c.label(), e.name(), steps, r.threads(),
+                + " \"peak_rss_mb\": %.1f, \"peak_rss_reset\": %b, \"state_mb\": %.1f}%n", c.label(), e.name(), steps,
+            r.threads(),
             num(r.totalSeconds()), num(r.setupSeconds()), num(r.earlyMs()), num(r.steadyMs()), r.buckets(),
-            num(err[0]), num(err[1]), r.skippedAfter(), num(r.projectedSeconds()), peak,
+            num(err[0]), num(err[1]), r.skippedAfter(), num(r.projectedSeconds()), peak, reset,
             state.length * 8.0 / (1 << 20));
+    }
+
+    /**
+     * Restarts VmHWM at the current resident set (Linux >= 4.0: "5" into /proc/self/clear_refs); false where that
+     * is not possible, and the peak then includes the warm-up.
+     */
+    static boolean resetPeakRss() {
+        try {
+            java.nio.file.Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Waits (200 ms to 1 s) until the resident set stops shrinking by more than 1 MB per 50 ms. */
+    private static void settle() {
+        long prev = rssKb();
+        for (int i = 0; i < 20; i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = rssKb();
+            if (i >= 3 && now > prev - 1024) {
+                return;
+            }
+            prev = now;
+        }
+    }
+
+    /** VmRSS in kB; 0 where /proc is absent. */
+    private static long rssKb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     private static String num(double v) {

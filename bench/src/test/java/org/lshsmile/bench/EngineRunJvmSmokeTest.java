@@ -39,6 +39,7 @@ class EngineRunJvmSmokeTest {
         assertEquals(3 * 48 * 48 * 8 / 1048576.0, stateMb, 0.05);
         double rss = BenchSuite.number(exact.json(), "peak_rss_mb");
         assertTrue(rss > 20 && rss < 4096, "a JVM's own VmHWM: " + rss);
+        assertTrue(exact.json().contains("\"peak_rss_reset\": true"), "Linux: restarted after the warm-up: " + exact);
 
         BenchSuite.JvmResult lsh = run("3grains:48", "lsh-verified-1e-3", 20, 0, ref, "read");
         assertNull(lsh.error(), lsh.toString());

@@ -180,8 +180,8 @@ final class BenchCommand implements Callable<Integer> {
             .append(st.engineSamples())
             .append(" times in rounds (every case and engine once, then again): median (min-max) over the runs. Total"
             + " includes setup and the LSH encoding; x exact is each run's total over the exact run's of the same round."
-            + " Peak RSS is the run's JVM (VmHWM): the JVM itself, the engine and its grid, and one copy of the state"
-            + " (state MB) held by the harness. Error is against the exact engine's state at the end. An LSH run"
+            + " Peak RSS is the run's JVM (VmHWM, restarted after the warm-up and a GC): the JVM itself, the engine and"
+            + " its grid, and one copy of the state (state MB) held by the harness. Error is against the exact engine's state at the end. An LSH run"
             + " stops after the step at which it has taken ").append(plain(st.engineMaxSeconds()))
             .append(" s or is projected to (from its 10th step on), is reported with the steps it did and its projected"
             + " total, and is not repeated.\n\n");
@@ -194,7 +194,8 @@ final class BenchCommand implements Callable<Integer> {
                     .append(e.error().replace('|', '/')).append(" | | | | | | | | | | | | |\n");
                 continue;
             }
-            String rss = String.format(Locale.ROOT, "%.0f | %.0f-%.0f | %s", e.peakRssMb().median(),
+            String rss = String.format(Locale.ROOT, "%.0f%s | %.0f-%.0f | %s", e.peakRssMb().median(),
+                e.peakRssRunOnly() ? "" : " (with warm-up)",
                 e.peakRssMb().min(), e.peakRssMb().max(), sig3(e.stateMb()));
             if (e.stoppedAfter() >= 0) {
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %d of %d (stopped at the %s s limit, projected total"
@@ -374,6 +375,7 @@ final class BenchCommand implements Callable<Integer> {
             x.put("ratio_to_exact", figure(e.ratio()));
             x.put("steady_ms_per_step", figure(e.steadyMs()));
             x.put("peak_rss_mb", figure(e.peakRssMb()));
+            x.put("peak_rss_run_only", e.peakRssRunOnly());
             x.put("state_mb", e.stateMb());
             x.put("buckets", e.buckets());
             x.put("max_abs_error", e.maxError());

@@ -69,6 +69,7 @@ class BenchCommandTest {
             // a JVM's own peak: more than the state, less than this machine could hold (not the test JVM's heap)
             double rss = ((Number) ((Map<?, ?>) r.get("peak_rss_mb")).get("median")).doubleValue();
             assertTrue(rss > 20 && rss < 4096, "peak RSS " + rss + " MB: " + r);
+            assertEquals(Boolean.TRUE, r.get("peak_rss_run_only"), "Linux: VmHWM restarted after the warm-up: " + r);
             if (r.get("engine").equals("exact")) {
                 assertEquals(0.0, ((Number) r.get("max_abs_error")).doubleValue(), "exact against itself");
                 Map<?, ?> ratio = (Map<?, ?>) r.get("ratio_to_exact");
@@ -109,9 +110,9 @@ class BenchCommandTest {
             1.5, 60, 1 << 20, 1_000_000L, null);
         List<BenchSuite.EngineRun> runs = List.of(
             new BenchSuite.EngineRun("poly:2048", "exact", 180, 2, new BenchSuite.Figure(10, 9, 12, 3), one, one, -1,
-                0, 0, -1, Double.NaN, rss, 256, null),
+                0, 0, -1, Double.NaN, rss, 256, null, true),
             new BenchSuite.EngineRun("poly:2048", "lsh-verified-1e-3", 180, 1, BenchSuite.Figure.NONE,
-                BenchSuite.Figure.NONE, BenchSuite.Figure.NONE, 180000, Double.NaN, Double.NaN, 7, 950, rss, 256, null));
+                BenchSuite.Figure.NONE, BenchSuite.Figure.NONE, 180000, Double.NaN, Double.NaN, 7, 950, rss, 256, null, true));
         BenchSuite.Results r = new BenchSuite.Results(s, new BenchSuite.Machine("cpu", 2, Map.of(), "jdk", "v", "n",
             "os"), List.of(), List.of(), runs, List.of(), 1);
         String report = BenchCommand.report(r);
