@@ -273,11 +273,20 @@ public final class BenchSuite {
             // stderr merged into stdout: one pipe to drain, the JSON line is told apart by its brace
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            String outText = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            // drained on another thread, so the timeout below holds even when the child hangs with its pipe open
+            java.util.concurrent.CompletableFuture<String> text = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                }, Thread::startVirtualThread);
             if (!p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                return new JvmResult(null, "timed out");
+                return new JvmResult(null, "timed out after 30 minutes");
             }
+            String outText = text.join();
             String line = outText.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
             if (p.exitValue() != 0 || line == null) {
                 // the exception's own line says what went wrong; the stack under it does not
