@@ -40,7 +40,7 @@ import org.lshsmile.simd.StencilKernels;
  * <p>The dense engines are driven by one {@code step(1)} call per step with {@link System#nanoTime()}
  * around it; LSH by {@code step(N)} calls, N = {@code --lsh-chunk} (default: the whole run in one call,
  * which writes the buckets back to the grid once, as {@code simulate --every} does at a snapshot; with
- * {@code --max-seconds} the first call is the first 10 steps, to project the total). The total is the
+ * {@code --max-seconds} the step listener checks the limit after every step and stops the run there). The total is the
  * wall clock of the constructor and all the calls. The per-step columns are the wall times for the dense
  * engines and, for LSH, the step listener's {@link LshSmileEngine.StepStats#totalNanos()} (its phases;
  * it leaves out the write-back, which is in the second table's "other").
@@ -49,7 +49,8 @@ import org.lshsmile.simd.StencilKernels;
  *
  * <p>Flags: {@code --cases 3grains:128,512;poly:256} (may repeat), {@code --engines exact,lsh} (a name or
  * a prefix up to a dash), {@code --steps N}, {@code --threads N}, {@code --kernels simd|scalar|auto},
- * {@code --max-seconds S} (an LSH run projected to take longer is stopped and reported as skipped),
+ * {@code --max-seconds S} (an LSH run that takes longer, or from its 10th step on is projected to, is stopped
+ * after that step and reported as skipped, with the steps done and the projected total),
  * {@code --warmup-steps N}, {@code --warmup-size N}, {@code --lsh-chunk N}, {@code --quick} (smallest size of
  * each case, 30 steps).
  * Progress goes to stderr, the Markdown tables to stdout.
@@ -152,7 +153,7 @@ public final class EngineMacroBenchmark {
      */
     record Row(Case c, EngineSpec engine, int steps, int threads, double setupSeconds, double earlyMs, double steadyMs,
                double totalSeconds, double ratio, int buckets, double maxError, double meanError, int skippedAfter,
-               double limitSeconds, Phases phases) {
+               double limitSeconds, double projectedSeconds, Phases phases) {
 
         boolean skipped() {
             return skippedAfter >= 0;
@@ -388,6 +389,14 @@ public final class EngineMacroBenchmark {
 
     /** Runs every selected engine (and exact) for the warm-up steps on a grid of each case kind, untimed. */
     private static void warmUp(Options o, StencilKernels kernels, PrintStream progress) {
+        warmUp(o, kernels, progress, true);
+    }
+
+    /**
+     * Runs every selected engine, and exact too if {@code withExact}, for the warm-up steps on a grid of each case
+     * kind, untimed.
+     */
+    static void warmUp(Options o, StencilKernels kernels, PrintStream progress, boolean withExact) {
         if (o.warmupSteps() == 0) {
             return;
         }
@@ -396,7 +405,9 @@ public final class EngineMacroBenchmark {
             kinds.add(c.kind());
         }
         Set<EngineSpec> engines = new LinkedHashSet<>(o.engines());
-        engines.add(ENGINES.get(0));
+        if (withExact) {
+            engines.add(ENGINES.get(0));
+        }
         for (String kind : kinds) {
             Case c = Case.of(kind, o.warmupSize());
             double[] init = GrainStates.voronoi(c.size(), c.size(), c.grains(), c.q(), SEED + 1, true).values();
@@ -425,16 +436,34 @@ public final class EngineMacroBenchmark {
         };
     }
 
-    /** Sums the phases of every step after the encoding and keeps each step's total. */
+    /** Thrown by {@link PhaseRecorder} out of {@code step} to stop a run at its time limit. */
+    private static final class LimitReached extends RuntimeException {
+        LimitReached() {
+            super("time limit", null, false, false);
+        }
+    }
+
+    /**
+     * Sums the phases of every step after the encoding and keeps each step's total; with a limit, stops the run
+     * (by throwing {@link LimitReached} out of {@code step}) after the step at which the elapsed time, or from
+     * step {@value #EARLY_STEPS} on the projected total, exceeds it.
+     */
     private static final class PhaseRecorder implements LshSmileEngine.StepListener {
         final long[] totalNanos;
         int count;
         long eval;
         long rehash;
         long merge;
+        private final long t0;
+        private final long setupNanos;
+        private final double limit;
+        double projectedSeconds = Double.NaN;
 
-        PhaseRecorder(int steps) {
+        PhaseRecorder(int steps, long t0, long setupNanos, double limit) {
             totalNanos = new long[steps];
+            this.t0 = t0;
+            this.setupNanos = setupNanos;
+            this.limit = limit;
         }
 
         @Override
@@ -446,6 +475,16 @@ public final class EngineMacroBenchmark {
             eval += s.evalNanos();
             rehash += s.rehashNanos();
             merge += s.mergeNanos();
+            if (limit > 0 && count < totalNanos.length) {
+                // checked after every step, not every step() call: one call can be the whole run, and a slow
+                // run's early steps can take minutes
+                long now = System.nanoTime();
+                double elapsed = (now - t0) / 1e9;
+                projectedSeconds = elapsed + (now - t0 - setupNanos) / 1e9 / count * (totalNanos.length - count);
+                if (elapsed > limit || (count >= EARLY_STEPS && projectedSeconds > limit)) {
+                    throw new LimitReached();
+                }
+            }
         }
     }
 
@@ -453,7 +492,7 @@ public final class EngineMacroBenchmark {
      * One run of engine {@code e} on case {@code c}: the final state goes to {@code finalState}, the error is
      * taken against {@code reference} (against {@code finalState} itself when null: the exact run).
      */
-    private static Row runOne(Case c, EngineSpec e, Options o, StencilKernels kernels, double[] init,
+    static Row runOne(Case c, EngineSpec e, Options o, StencilKernels kernels, double[] init,
                               double[] finalState, double[] reference, double exactTotal, boolean limited,
                               PrintStream progress) {
         GrainGrowth model = PRESET.grainGrowth(c.q(), false);
@@ -471,7 +510,7 @@ public final class EngineMacroBenchmark {
                 LshSmileEngine.StepStats encoding = null;
                 if (engine instanceof LshSmileEngine lsh) {
                     encoding = lsh.lastStep();
-                    rec = new PhaseRecorder(steps);
+                    rec = new PhaseRecorder(steps, t0, setup, limit);
                     lsh.setStepListener(rec);
                     progress.printf(Locale.ROOT, "[%s] %s: encoded in %.2f s, %d buckets%n", c.label(), e.name(),
                         setup / 1e9, lsh.buckets());
@@ -483,24 +522,21 @@ public final class EngineMacroBenchmark {
                 boolean stopped = limit > 0 && setup / 1e9 > limit;
                 while (!stopped && done < steps) {
                     int k = Math.min(chunk, steps - done);
-                    if (limit > 0 && done < EARLY_STEPS) {
-                        k = Math.min(k, EARLY_STEPS - done); // stop after the early steps to project the total
-                    }
                     long a = System.nanoTime();
-                    engine.step(k);
+                    try {
+                        engine.step(k);
+                    } catch (LimitReached x) {
+                        // rec.count steps ran; the engine is closed below without writing its buckets back
+                        wall[done] = System.nanoTime() - a;
+                        done = rec.count;
+                        stopped = true;
+                        progress.printf(Locale.ROOT, "[%s] %s: %d steps in %.2f s, projected total %.1f s%n",
+                            c.label(), e.name(), done, (System.nanoTime() - t0) / 1e9, rec.projectedSeconds);
+                        break;
+                    }
                     long b = System.nanoTime();
                     wall[done] = b - a; // with k > 1: the call's wall time, at its first step
                     done += k;
-                    if (limit > 0) {
-                        double elapsed = (b - t0) / 1e9;
-                        double projected = elapsed;
-                        if (done == Math.min(EARLY_STEPS, steps)) {
-                            projected += mean(wall, 0, done) / 1e9 * (steps - done);
-                            progress.printf(Locale.ROOT, "[%s] %s: %d steps in %.2f s, projected total %.1f s%n",
-                                c.label(), e.name(), done, elapsed, projected);
-                        }
-                        stopped = done < steps && (elapsed > limit || projected > limit);
-                    }
                 }
                 long total = System.nanoTime() - t0;
                 int buckets = engine instanceof LshSmileEngine lsh ? lsh.buckets() : -1;
@@ -517,7 +553,7 @@ public final class EngineMacroBenchmark {
                         plain(limit), done);
                     return new Row(c, e, steps, threads, setup / 1e9, done >= Math.min(EARLY_STEPS, steps)
                         ? earlyMs(perStep, done) : Double.NaN, Double.NaN, Double.NaN, Double.NaN, buckets, Double.NaN,
-                        Double.NaN, done, limit, phases);
+                        Double.NaN, done, limit, rec == null || done == 0 ? Double.NaN : rec.projectedSeconds, phases);
                 }
                 g.copyTo(finalState);
                 double[] err = errors(finalState, reference == null ? finalState : reference);
@@ -526,7 +562,7 @@ public final class EngineMacroBenchmark {
                     c.label(), e.name(), steps, threads, threads == 1 ? "" : "s", total / 1e9,
                     buckets >= 0 ? ", " + buckets + " buckets" : "", err[0]);
                 return new Row(c, e, steps, threads, setup / 1e9, earlyMs(perStep, steps), steadyMs(perStep, steps),
-                    total / 1e9, ratio, buckets, err[0], err[1], -1, limit, phases);
+                    total / 1e9, ratio, buckets, err[0], err[1], -1, limit, total / 1e9, phases);
             }
         }
     }
@@ -614,7 +650,8 @@ public final class EngineMacroBenchmark {
             String buckets = r.buckets() >= 0 ? Integer.toString(r.buckets()) : "-";
             List<String> cells = r.skipped()
                 ? List.of(r.c().label(), r.engine().name(), Integer.toString(r.threads()), sig(r.setupSeconds()),
-                    sig(r.earlyMs()), "-", "skipped (> " + plain(r.limitSeconds()) + " s)", "-", "-", "-", "-")
+                    sig(r.earlyMs()), "-", "skipped (> " + plain(r.limitSeconds()) + " s) after " + r.skippedAfter() + " steps"
+                        + (Double.isNaN(r.projectedSeconds()) ? "" : ", projected " + sig(r.projectedSeconds()) + " s"), "-", "-", "-", "-")
                 : List.of(r.c().label(), r.engine().name(), Integer.toString(r.threads()), sig(r.setupSeconds()),
                     sig(r.earlyMs()), sig(r.steadyMs()), sig(r.totalSeconds()), sig(r.ratio()), buckets,
                     err(r.maxError()), err(r.meanError()));

@@ -96,6 +96,24 @@ class EngineMacroBenchmarkSmokeTest {
     }
 
     @Test
+    void aLimitedLshRunStopsAfterTheStepThatCrossesItAndProjectsItsTotal() {
+        // poly:256 verified LSH takes ~2 s for 180 steps; its early steps project far past 0.3 s by step 10
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = EngineMacroBenchmark.run(quickArgs("--cases", "poly:256", "--engines", "exact,lsh-verified-1e-3",
+                "--steps", "180", "--max-seconds", "0.3"), new PrintStream(out, true, StandardCharsets.UTF_8),
+            quietStream());
+        assertEquals(0, code);
+        String line = out.toString(StandardCharsets.UTF_8).lines()
+            .filter(l -> l.startsWith("| poly:256 | lsh-verified-1e-3 |")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("skipped \\(> 0\\.3 s\\) after (\\d+) steps, projected ([0-9.]+) s").matcher(line);
+        assertTrue(m.find(), line);
+        int done = Integer.parseInt(m.group(1));
+        assertTrue(done >= 1 && done <= EngineMacroBenchmark.EARLY_STEPS, line);
+        assertTrue(Double.parseDouble(m.group(2)) > 0.3, line);
+    }
+
+    @Test
     void flagsAreParsedAndCheckedUpFront() {
         EngineMacroBenchmark.Options all = EngineMacroBenchmark.parse(new String[] {"--kernels", "scalar"});
         assertEquals(7, all.cases().size());

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lshsmile bench}: runs {@link BenchSuite} and writes report.md, results.json and a chart into
- * --out.
+ * {@code lshsmile bench}: runs {@link BenchSuite} and writes report.md, results.json and the charts (dense.png,
+ * engines.png, and table1.png when Table 1 ran) into --out.
  */
 @Command(name = "bench", sortOptions = false, showDefaultValues = false,
     header = "Measure the kernels and engines on this machine and write a report.",
@@ -29,11 +29,13 @@ import picocli.CommandLine.Spec;
         "Runs, on this machine: a memory-bandwidth probe (copy, 1 and 2 threads); the",
         "dense exact step of every model (grain growth Q = 8, Cahn-Hilliard, nanovoid",
         "in both forms) with every kernel set (scalar, simd, native when loaded) on 1",
-        "and 2 threads, at 128^2 and 512^2 (and 2048^2 without --quick); and whole",
-        "grain-growth runs of every engine (exact, active, LSH verified and paper) with",
-        "their error against exact. Each figure is the median of repeated samples with",
-        "min and max; kernel sets are sampled in turn (A B C A B C), so their ratios see",
-        "the same load. Writes into --out: report.md, results.json, dense.png.",
+        "and 2 threads, at 128^2 and 512^2 (and 2048^2 without --quick); whole",
+        "grain-growth runs of every engine (exact, active, LSH verified and paper; up to",
+        "2048^2 without --quick), each in its own JVM for its peak memory, with their",
+        "error against exact; and the paper's Table 1. Each figure is the median of",
+        "repeated samples with min and max; alternatives are sampled in turn (A B C A B",
+        "C), so their ratios see the same load. Writes into --out: report.md,",
+        "results.json, dense.png, engines.png, table1.png.",
         ""},
     footer = {"", "Example:", "  lshsmile bench --quick --out bench-report"})
 final class BenchCommand implements Callable<Integer> {
@@ -44,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     private final boolean progress;
 
     @Option(names = "--quick", order = 10, description = "The small version: sizes 128^2 and 512^2, 5 samples,"
-        + " 30-step engine runs (about 2-3 minutes on 2 cores). Default: the full run (up to ~30 minutes).")
+        + " 30-step engine runs at 128^2, each twice (about 2 minutes on 2 cores), Table 1 on fractions. Default: the"
+        + " full run (engine runs up to 2048^2, each 3 times; about 30 minutes).")
     private boolean quick;
 
     @Option(names = "--out", order = 20, paramLabel = "DIR", defaultValue = "lshsmile-bench",
@@ -58,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     private boolean peers;
 
     @Option(names = "--force", order = 30, description = "Write into a non-empty --out, replacing report.md,"
-        + " results.json and dense.png.")
+        + " results.json and the PNG charts.")
     private boolean force;
 
     @Option(names = "--debug", order = 40, description = "Show stack traces with errors.")
@@ -117,12 +120,22 @@ final class BenchCommand implements Callable<Integer> {
         dir.write("report.md", o -> o.write(report.getBytes(StandardCharsets.UTF_8)));
         dir.write("results.json", o -> o.write(Json.write(results).getBytes(StandardCharsets.UTF_8)));
         dir.write("dense.png", o -> Png.write(BenchChart.dense(r.dense()), o));
-        spec.commandLine().getOut().printf(Locale.ROOT, "bench: %.0f s; wrote report.md, results.json, dense.png into"
-            + " %s%n", r.seconds(), out);
+        dir.write("engines.png", o -> Png.write(BenchChart.engines(r.engines()), o));
+        if (!r.paper().isEmpty()) {
+            dir.write("table1.png", o -> Png.write(BenchChart.table1(r.paper()), o));
+        }
+        spec.commandLine().getOut().printf(Locale.ROOT, "bench: %.0f s; wrote report.md, results.json, %s into"
+            + " %s%n", r.seconds(), String.join(", ", charts(r)), out);
         return 0;
     }
 
-    /** The report: machine, bandwidth, dense table with roofline, engines table. */
+    /** The PNG charts written for these results, in report order. */
+    static List<String> charts(BenchSuite.Results r) {
+        return r.paper().isEmpty() ? List.of("dense.png", "engines.png")
+            : List.of("dense.png", "engines.png", "table1.png");
+    }
+
+    /** The report: machine, bandwidth, dense table with roofline, engines table, Table 1, the charts. */
     static String report(BenchSuite.Results r) {
         StringBuilder sb = new StringBuilder();
         BenchSuite.Machine m = r.machine();
@@ -160,20 +173,42 @@ final class BenchCommand implements Callable<Integer> {
                 d.msPerStep().median() / d.rooflineMs(), d.msPerStep().median() / simd));
         }
         sb.append("\n## Engines (grain growth, paper preset, whole runs)\n\n");
-        sb.append("SIMD kernels; exact and active on 2 threads, LSH-SMILE on one (K = 3, L = 10, r = r0). Total"
-            + " includes setup and the LSH encoding; error is against the exact engine's state at the end.\n\n");
-        sb.append("| case | engine | steps | threads | total s | x exact | steady ms/step | buckets | max abs error |"
-            + " mean abs error |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        BenchSuite.Settings st = r.settings();
+        sb.append("SIMD kernels; exact and active on 2 threads, LSH-SMILE on one (K = 3, L = 10, r = r0). Each run in"
+            + " its own JVM (first an untimed warm-up of the engine on a small grid, repeated for ")
+            .append(plain(st.engineWarmupSeconds())).append(" s, so the run meets compiled code), repeated ")
+            .append(st.engineSamples())
+            .append(" times in rounds (every case and engine once, then again): median (min-max) over the runs. Total"
+            + " includes setup and the LSH encoding; x exact is each run's total over the exact run's of the same round."
+            + " Peak RSS is the run's JVM (VmHWM, restarted after the warm-up and a GC): the JVM itself, the engine and"
+            + " its grid, and one copy of the state (state MB) held by the harness. Error is against the exact engine's state at the end. An LSH run"
+            + " stops after the step at which it has taken ").append(plain(st.engineMaxSeconds()))
+            .append(" s or is projected to (from its 10th step on), is reported with the steps it did and its projected"
+            + " total, and is not repeated.\n\n");
+        sb.append("| case | engine | steps | threads | total s | min-max | x exact | min-max | steady ms/step |"
+            + " peak RSS MB | min-max | state MB | buckets | max abs error | mean abs error |\n"
+            + "|---|---|---:|---:|---:|---|---:|---|---:|---:|---|---:|---:|---:|---:|\n");
         for (BenchSuite.EngineRun e : r.engines()) {
-            if (e.stoppedAfter() >= 0) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %d of %d (stopped at the time limit) | %d | - | - | - |"
-                    + " %s | - | - |%n", e.caseLabel(), e.engine(), e.stoppedAfter(), e.steps(), e.threads(),
-                    e.buckets() < 0 ? "-" : e.buckets()));
+            if (e.error() != null && e.totalSeconds().samples() == 0 && e.stoppedAfter() < 0) {
+                sb.append("| ").append(e.caseLabel()).append(" | ").append(e.engine()).append(" | failed: ")
+                    .append(e.error().replace('|', '/')).append(" | | | | | | | | | | | | |\n");
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.3f | %.2f | %s | %s | %.2e | %.2e |%n",
-                e.caseLabel(), e.engine(), e.steps(), e.threads(), e.totalSeconds(), e.ratio(), sig(e.steadyMs()),
-                e.buckets() < 0 ? "-" : e.buckets(), e.maxError(), e.meanError()));
+            String rss = String.format(Locale.ROOT, "%.0f%s | %.0f-%.0f | %s", e.peakRssMb().median(),
+                e.peakRssRunOnly() ? "" : " (with warm-up)",
+                e.peakRssMb().min(), e.peakRssMb().max(), sig3(e.stateMb()));
+            if (e.stoppedAfter() >= 0) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d of %d (stopped at the %s s limit, projected total"
+                        + " %s s) | %d | - | - | - | - | - | %s | %s | - | - |%n", e.caseLabel(), e.engine(),
+                    e.stoppedAfter(), e.steps(), plain(st.engineMaxSeconds()),
+                    sig3(e.projectedSeconds()), e.threads(), rss, e.buckets() < 0 ? "-" : e.buckets()));
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s-%s | %s | %s-%s | %s | %s | %s | %s |"
+                    + " %s |%n", e.caseLabel(), e.engine(), e.steps(), e.threads(), sig3(e.totalSeconds().median()),
+                sig3(e.totalSeconds().min()), sig3(e.totalSeconds().max()), sig3(e.ratio().median()),
+                sig3(e.ratio().min()), sig3(e.ratio().max()), sig3(e.steadyMs().median()), rss,
+                e.buckets() < 0 ? "-" : e.buckets(), errText(e.maxError()), errText(e.meanError())));
         }
         if (!r.paper().isEmpty()) {
             sb.append("\n## The paper's Table 1, reproduced\n\n");
@@ -200,7 +235,15 @@ final class BenchCommand implements Callable<Integer> {
                     p.peakRssMb(), paper));
             }
         }
-        sb.append("\nChart: dense.png (ms per step of each kernel set at the largest size, 2 threads, log scale).\n");
+        sb.append("\n## Charts\n\n");
+        sb.append("- dense.png: ms per step of each kernel set at the largest size, 2 threads, log scale (black tick:"
+            + " roofline).\n");
+        sb.append("- engines.png: each engine's total time over exact's per case, log scale, whiskers min-max over the"
+            + " runs, dashed line at 1 (exact); a hollow bar is a run stopped at the limit, at its projected total.\n");
+        if (!r.paper().isEmpty()) {
+            sb.append("- table1.png: hours for each whole Table 1 row, our engines beside the paper's LSH-SMILE and"
+                + " baseline, log scale; hollow bars are projected from the fraction that ran.\n");
+        }
         return sb.toString();
     }
 
@@ -261,6 +304,27 @@ final class BenchCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
     }
 
+    /** Three significant digits, plain notation (0.0123, 1.00, 950), whole numbers from 1000; "-" for NaN. */
+    static String sig3(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (v == 0 || Math.abs(v) >= 1000) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    /** An error: "0" when zero, "-" when unknown, else two decimals in scientific notation. */
+    private static String errText(double v) {
+        return Double.isNaN(v) ? "-" : v == 0 ? "0" : String.format(Locale.ROOT, "%.2e", v);
+    }
+
+    /** A number as typed: 60, 0.5. */
+    private static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
     /** results.json: every figure with its spread. */
     static Map<String, Object> json(BenchSuite.Results r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -307,16 +371,23 @@ final class BenchCommand implements Callable<Integer> {
             x.put("engine", e.engine());
             x.put("steps", e.steps());
             x.put("threads", e.threads());
-            x.put("total_s", e.totalSeconds());
-            x.put("ratio_to_exact", e.ratio());
-            x.put("steady_ms_per_step", e.steadyMs());
+            x.put("total_s", figure(e.totalSeconds()));
+            x.put("ratio_to_exact", figure(e.ratio()));
+            x.put("steady_ms_per_step", figure(e.steadyMs()));
+            x.put("peak_rss_mb", figure(e.peakRssMb()));
+            x.put("peak_rss_run_only", e.peakRssRunOnly());
+            x.put("state_mb", e.stateMb());
             x.put("buckets", e.buckets());
             x.put("max_abs_error", e.maxError());
             x.put("mean_abs_error", e.meanError());
             x.put("stopped_after", e.stoppedAfter());
+            x.put("projected_s", e.projectedSeconds());
+            x.put("error", e.error());
             engines.add(x);
         }
         m.put("engines", engines);
+        m.put("engine_samples", r.settings().engineSamples());
+        m.put("engine_max_seconds", r.settings().engineMaxSeconds());
         List<Object> paper = new ArrayList<>();
         for (BenchSuite.PaperRow p : r.paper()) {
             Map<String, Object> x = new LinkedHashMap<>();
