@@ -47,15 +47,7 @@ final class Scalar3d {
     static void grainGrowthRow(MemorySegment cur, MemorySegment next, MemorySegment sumSq, int q, long planeStride,
                                long sliceStride, long rowStride, long row, int from, int to, double[] ldt,
                                double[] kappa, double a, double b, double invDx2, boolean clamp) {
-        for (int c = from; c < to; c++) {
-            double e0 = cur.getAtIndex(D, row + c);
-            double s = e0 * e0;
-            for (int f = 1; f < q; f++) {
-                double e = cur.getAtIndex(D, f * planeStride + row + c);
-                s = s + e * e;
-            }
-            sumSq.setAtIndex(D, c, s);
-        }
+        ScalarKernels.sumOfSquares(cur, sumSq, q, planeStride, row, from, to);
         for (int f = 0; f < q; f++) {
             long base = f * planeStride + row;
             double lq = ldt[f];
@@ -64,15 +56,8 @@ final class Scalar3d {
                 long i = base + c;
                 double ctr = cur.getAtIndex(D, i);
                 double lap = lap(cur, i, rowStride, sliceStride, ctr, invDx2);
-                double sq = ctr * ctr;
-                double other = sumSq.getAtIndex(D, c) - sq;
-                double bulk = ctr * ((b * sq - a) + 2.0 * other);
-                double v = ctr - lq * (bulk - kq * lap);
-                v = Math.abs(v) < FLUSH_BELOW ? 0.0 : v;
-                if (clamp) {
-                    v = Math.min(Math.max(v, 0.0), 1.0);
-                }
-                next.setAtIndex(D, i, v);
+                next.setAtIndex(D, i, ScalarKernels.grainGrowthValue(ctr, lap, sumSq.getAtIndex(D, c), lq, kq, a, b,
+                    clamp));
             }
         }
     }

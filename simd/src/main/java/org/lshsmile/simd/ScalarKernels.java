@@ -25,15 +25,7 @@ final class ScalarKernels implements StencilKernels {
         int colTo = colFrom + nx;
         for (int r = rowFrom; r < rowTo; r++) {
             long row = r * rowStride;
-            for (int c = colFrom; c < colTo; c++) {
-                double e0 = cur.getAtIndex(D, row + c);
-                double s = e0 * e0;
-                for (int f = 1; f < q; f++) {
-                    double e = cur.getAtIndex(D, f * planeStride + row + c);
-                    s = s + e * e;
-                }
-                sumSq.setAtIndex(D, c, s);
-            }
+            sumOfSquares(cur, sumSq, q, planeStride, row, colFrom, colTo);
             for (int f = 0; f < q; f++) {
                 long base = f * planeStride + row;
                 double lq = ldt[f];
@@ -46,18 +38,39 @@ final class ScalarKernels implements StencilKernels {
                     double n = cur.getAtIndex(D, i - rowStride);
                     double s = cur.getAtIndex(D, i + rowStride);
                     double lap = (((w + e) + (n + s)) - 4.0 * ctr) * invDx2;
-                    double sq = ctr * ctr;
-                    double other = sumSq.getAtIndex(D, c) - sq;
-                    double bulk = ctr * ((b * sq - a) + 2.0 * other);
-                    double v = ctr - lq * (bulk - kq * lap);
-                    v = Math.abs(v) < FLUSH_BELOW ? 0.0 : v;
-                    if (clamp) {
-                        v = Math.min(Math.max(v, 0.0), 1.0);
-                    }
+                    double v = grainGrowthValue(ctr, lap, sumSq.getAtIndex(D, c), lq, kq, a, b, clamp);
                     next.setAtIndex(D, i, v);
                 }
             }
         }
+    }
+
+    /** sum_f eta_f^2 of the row at {@code row}, columns [from, to), into {@code sumSq} (shared by the 2-D and 3-D kernels). */
+    static void sumOfSquares(MemorySegment cur, MemorySegment sumSq, int q, long planeStride, long row, int from,
+                             int to) {
+        for (int c = from; c < to; c++) {
+            double e0 = cur.getAtIndex(D, row + c);
+            double s = e0 * e0;
+            for (int f = 1; f < q; f++) {
+                double e = cur.getAtIndex(D, f * planeStride + row + c);
+                s = s + e * e;
+            }
+            sumSq.setAtIndex(D, c, s);
+        }
+    }
+
+    /** The new value of one order parameter from its value, Laplacian and the cell's sum of squares: flushed, clamped. */
+    static double grainGrowthValue(double ctr, double lap, double sumSq, double lq, double kq, double a, double b,
+                                   boolean clamp) {
+        double sq = ctr * ctr;
+        double other = sumSq - sq;
+        double bulk = ctr * ((b * sq - a) + 2.0 * other);
+        double v = ctr - lq * (bulk - kq * lap);
+        v = Math.abs(v) < FLUSH_BELOW ? 0.0 : v;
+        if (clamp) {
+            v = Math.min(Math.max(v, 0.0), 1.0);
+        }
+        return v;
     }
 
     @Override
