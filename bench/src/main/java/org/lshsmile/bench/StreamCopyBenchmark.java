@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,9 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The memory-bandwidth yardstick of the dense steps: a STREAM-style copy of a grid's current buffer into
  * its next buffer, the least traffic any step of that grid can have (a step reads every value of the current
- * buffer and writes every value of the next one, halo and padding rows included in the buffers). The copy is
- * {@link MemorySegment#copy}, the JVM's vectorised copy stub, with ordinary (write-allocate) stores like the
- * kernels'; with 2 threads each copies one contiguous half.
+ * buffer and writes every value of the next one, halo and padding rows included in the buffers). With
+ * 2 threads each copies one contiguous half. Two ways to copy ({@link #store}):
+ * <ul>
+ *   <li>{@code copy}: {@link MemorySegment#copy}, which for buffers this large ends in the C library's
+ *   {@code memmove}; measured here it runs at the speed of a C loop with non-temporal (streaming) stores,
+ *   which skip the read-for-ownership of the destination line, so it moves 2 bytes per byte copied;</li>
+ *   <li>{@code vector}: a Vector API loop of loads and ordinary stores, as the Java and C step kernels
+ *   write: every destination line is read before it is written, 3 bytes of traffic per byte copied. This
+ *   is the bound for a kernel with ordinary stores, and the one STREAM's compiled copy loop reports.</li>
+ * </ul>
  *
  * <p>The score has the unit of {@link ModelStepBenchmark} and {@link GrainGrowthStepBenchmark}: nanoseconds
  * per element of the grid's interior ({@code n^2 m} per copy), so a step's score divided by the copy's score
@@ -57,8 +66,15 @@ public class StreamCopyBenchmark {
         "2048:8:1", "2048:8:2"})
     public String buffer;
 
+    /** {@code copy}: {@link MemorySegment#copy}; {@code vector}: a Vector API loop with ordinary stores. */
+    @Param({"copy", "vector"})
+    public String store = "copy";
+
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+
     private Grid grid;
     private int copies;
+    private boolean vectorLoop;
     private long[] bounds;
     private ExecutorService pool;
 
@@ -88,6 +104,11 @@ public class StreamCopyBenchmark {
     public void setupTrial() {
         int[] v = parseBuffer(buffer);
         copies = copiesFor(buffer);
+        vectorLoop = switch (store) {
+            case "copy" -> false;
+            case "vector" -> true;
+            default -> throw new IllegalArgumentException("store must be copy or vector, got '" + store + "'");
+        };
         grid = new Grid(v[1], v[0], v[0], 1.0, Boundary.PERIODIC);
         SplittableRandom r = new SplittableRandom(1);
         for (MemorySegment s : new MemorySegment[] {grid.current(), grid.next()}) {
@@ -117,7 +138,24 @@ public class StreamCopyBenchmark {
     }
 
     private void copyRange(int t) {
-        MemorySegment.copy(grid.current(), bounds[t], grid.next(), bounds[t], bounds[t + 1] - bounds[t]);
+        if (vectorLoop) {
+            vectorCopy(grid.current(), grid.next(), bounds[t], bounds[t + 1]);
+        } else {
+            MemorySegment.copy(grid.current(), bounds[t], grid.next(), bounds[t], bounds[t + 1] - bounds[t]);
+        }
+    }
+
+    /** Copies bytes [from, to) (multiples of 8) with vector loads and ordinary vector stores, then a tail. */
+    static void vectorCopy(MemorySegment src, MemorySegment dst, long from, long to) {
+        long step = SPECIES.vectorByteSize();
+        long i = from;
+        for (; i + step <= to; i += step) {
+            DoubleVector.fromMemorySegment(SPECIES, src, i, java.nio.ByteOrder.nativeOrder())
+                .intoMemorySegment(dst, i, java.nio.ByteOrder.nativeOrder());
+        }
+        for (; i < to; i += Double.BYTES) {
+            dst.set(EngineStepState.D, i, src.get(EngineStepState.D, i));
+        }
     }
 
     /** {@code ELEMENTS / (n^2 m)} copies of the current buffer into the next one; returns a copied value. */

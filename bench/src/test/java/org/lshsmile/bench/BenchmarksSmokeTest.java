@@ -122,10 +122,11 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"128:3:1", "512:1:2"})
-    void streamCopyCopiesTheWholeBuffer(String buffer) throws Exception {
+    @CsvSource({"128:3:1,copy", "512:1:2,copy", "128:3:1,vector", "512:1:2,vector"})
+    void streamCopyCopiesTheWholeBuffer(String buffer, String store) throws Exception {
         StreamCopyBenchmark b = new StreamCopyBenchmark();
         b.buffer = buffer;
+        b.store = store;
         try {
             b.setupTrial();
             assertFalse(b.buffersEqual(), "the two buffers start different");
