@@ -272,6 +272,40 @@ public final class GrainGrowth implements Model {
         }
     }
 
+    /** The 3-D update of {@link #evalNew}: the seven-point Laplacian of {@code Scalar3d}, then the same cell update. */
+    @Override
+    public void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
+        final int n = Neighbourhood3d.SIZE;
+        double inv = 1.0 / (dx * dx);
+        double e0 = nb[Neighbourhood3d.CENTER];
+        double sumSq = e0 * e0;
+        for (int f = 1; f < q; f++) {
+            double e = nb[f * n + Neighbourhood3d.CENTER];
+            sumSq = sumSq + e * e;
+        }
+        for (int f = 0; f < q; f++) {
+            int base = f * n;
+            double lq = mobility[f] * dt;
+            double kq = kappa[f];
+            double ctr = nb[base + Neighbourhood3d.CENTER];
+            double lap = Neighbourhood3d.lap(nb, base, Neighbourhood3d.CENTER, inv);
+            double sq = ctr * ctr;
+            double other = sumSq - sq;
+            double bulk = ctr * ((b * sq - a) + 2.0 * other);
+            double v = ctr - lq * (bulk - kq * lap);
+            v = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
+            if (clamp) {
+                v = Math.min(Math.max(v, 0.0), 1.0);
+            }
+            out[f] = v;
+        }
+    }
+
+    @Override
+    public int evalPoints3d() {
+        return Neighbourhood3d.DIRECT;
+    }
+
     @Override
     public double freeEnergy(Grid grid) {
         grid.refreshHalo();

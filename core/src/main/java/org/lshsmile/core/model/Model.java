@@ -106,4 +106,36 @@ public interface Model {
     default int evalPoints() {
         return Neighbourhood.SIZE;
     }
+
+    /**
+     * The per-element update of a 3-D grid, as {@link #evalNew} is in 2-D: writes into {@code out[f]} the
+     * new value of the centre element after one step, computed from its {@link Neighbourhood3d} alone.
+     *
+     * <p>Contract: for every interior cell, with {@code nb} gathered by {@link Neighbourhood3d#gather} from a
+     * 3-D grid with a fresh halo, the result is bitwise equal to what {@link #stepSlices} writes with the
+     * scalar kernels (same operations in the same order, the same flush, clamp and random sources, the
+     * latter keyed by {@code cell}).
+     *
+     * <p>Allocates nothing; safe to call concurrently with distinct {@code out} arrays.
+     *
+     * @param nb   the neighbourhood, field-major, at least {@code Neighbourhood3d.SIZE * fields()} doubles
+     *             (only the leading {@link #evalPoints3d()} points of each field are read)
+     * @param dt   time step
+     * @param dx   grid spacing
+     * @param step index of the step being computed (seeds random sources)
+     * @param cell the element's index in the volume, {@code (z * ny + y) * nx + x} (seeds random sources)
+     * @param out  receives the new values, at least {@code fields()} doubles
+     * @throws UnsupportedOperationException when the model has no 3-D evaluation
+     */
+    default void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
+        throw new UnsupportedOperationException(name() + " has no 3-D evaluation");
+    }
+
+    /**
+     * How many leading points of the {@link Neighbourhood3d} order {@link #evalNew3d} reads:
+     * {@link Neighbourhood3d#DIRECT} (a seven-point Laplacian) or {@link Neighbourhood3d#SIZE} (all 25).
+     */
+    default int evalPoints3d() {
+        return Neighbourhood3d.SIZE;
+    }
 }
