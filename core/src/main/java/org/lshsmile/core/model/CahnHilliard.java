@@ -212,6 +212,40 @@ public final class CahnHilliard implements Model {
         return df - kappa * lap;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The operations of {@code Scalar3d.cahnHilliard}: mu at the centre and its 6 direct neighbours
+     * (seven-point Laplacians that reach all 25 points of the {@link Neighbourhood3d}), then
+     * {@code c + M dt lap(mu)} with the seven-point Laplacian of mu, and the flush. Reads all 25 points. No
+     * random sources, so {@code step} and {@code cell} are unused.
+     */
+    @Override
+    public void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
+        double inv = 1.0 / (dx * dx);
+        double mdt = mobility * dt;
+        double muC = mu3d(nb, Neighbourhood3d.CENTER, inv);
+        double muW = mu3d(nb, Neighbourhood3d.W, inv);
+        double muE = mu3d(nb, Neighbourhood3d.E, inv);
+        double muN = mu3d(nb, Neighbourhood3d.N, inv);
+        double muS = mu3d(nb, Neighbourhood3d.S, inv);
+        double muF = mu3d(nb, Neighbourhood3d.F, inv);
+        double muB = mu3d(nb, Neighbourhood3d.B, inv);
+        double lap = ((((muW + muE) + (muN + muS)) - 4.0 * muC) + ((muF + muB) - 2.0 * muC)) * inv;
+        double v = nb[Neighbourhood3d.CENTER] + mdt * lap;
+        out[0] = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
+    }
+
+    /** mu at direct point p of the {@link Neighbourhood3d} (CENTER, W, E, N, S, F or B), as {@code Scalar3d.chMuRow}. */
+    private double mu3d(double[] nb, int p, double inv) {
+        double twoRho = 2.0 * rho;
+        double sum = ca + cb;
+        double ctr = nb[p];
+        double lap = Neighbourhood3d.lap(nb, 0, p, inv);
+        double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
+        return df - kappa * lap;
+    }
+
     @Override
     public double freeEnergy(Grid grid) {
         grid.refreshHalo();

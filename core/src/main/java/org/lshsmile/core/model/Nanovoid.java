@@ -446,6 +446,140 @@ public final class Nanovoid implements Model {
             + (((mc + ms) * (muS - muC)) - ((mn + mc) * (muC - muN)))) * (0.5 * inv);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The operations of {@code Scalar3d.nanovoid}: masked logarithms ({@link Kernels#log}) and mu_v, mu_i
+     * at the centre and its 6 direct neighbours (seven-point Laplacians that reach all 25 points of the
+     * {@link Neighbourhood3d}), the literal or conservative divergence over six faces (face mobilities use
+     * c at the direct neighbours), recombination, the Allen-Cahn term with the seven-point Laplacian of
+     * eta, the flush; then, with sources, the same {@link CounterRandom} draws as the dense step for
+     * {@code cell} (cascades gated by the old eta), and the clamp last; without sources the clamp follows
+     * the flush. Reads all 25 points.
+     */
+    @Override
+    public void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
+        final int n = Neighbourhood3d.SIZE;
+        final double eps = StencilKernels.Nanovoid.EPS;
+        final double ev = values[I_EV];
+        final double ei = values[I_EI];
+        final double kt = values[I_KT];
+        final double ke = values[I_KE];
+        final double rb = values[I_RB];
+        final double rs = values[I_RS];
+        final double mv = values[I_DV] / kt;
+        final double mi = values[I_DI] / kt;
+        final double mob = values[I_L];
+        final double inv = 1.0 / (dx * dx);
+        boolean conservative = form == Form.CONSERVATIVE;
+        double cv = nb[Neighbourhood3d.CENTER];
+        double ci = nb[n + Neighbourhood3d.CENTER];
+        double eta = nb[2 * n + Neighbourhood3d.CENTER];
+        double divV = divergence3d(nb, 0, mu3d(nb, Neighbourhood3d.CENTER, true, inv),
+            mu3d(nb, Neighbourhood3d.W, true, inv), mu3d(nb, Neighbourhood3d.E, true, inv),
+            mu3d(nb, Neighbourhood3d.N, true, inv), mu3d(nb, Neighbourhood3d.S, true, inv),
+            mu3d(nb, Neighbourhood3d.F, true, inv), mu3d(nb, Neighbourhood3d.B, true, inv), mv, cv, inv, conservative);
+        double divI = divergence3d(nb, n, mu3d(nb, Neighbourhood3d.CENTER, false, inv),
+            mu3d(nb, Neighbourhood3d.W, false, inv), mu3d(nb, Neighbourhood3d.E, false, inv),
+            mu3d(nb, Neighbourhood3d.N, false, inv), mu3d(nb, Neighbourhood3d.S, false, inv),
+            mu3d(nb, Neighbourhood3d.F, false, inv), mu3d(nb, Neighbourhood3d.B, false, inv), mi, ci, inv,
+            conservative);
+        double rec = ((rb + rs * (eta * eta)) * cv) * ci;
+        double lapE = Neighbourhood3d.lap(nb, 2 * n, Neighbourhood3d.CENTER, inv);
+        double rest = (1.0 - cv) - ci;
+        double lr = Kernels.log(Math.max(rest, eps));
+        double fs = (ev * cv + ei * ci) + kt * ((cv * Kernels.log(Math.max(cv, eps))
+            + ci * Kernels.log(Math.max(ci, eps))) + rest * lr);
+        if (voidMask && rest < eps) {
+            fs = 0.0;
+        }
+        double cvm1 = cv - 1.0;
+        double fv = cvm1 * cvm1 + ci * ci;
+        double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - ke * lapE);
+        double nv = cv + dt * (divV - rec);
+        double ni = ci + dt * (divI - rec);
+        double ne = eta + dt * dEta;
+        nv = Math.abs(nv) < StencilKernels.FLUSH_BELOW ? 0.0 : nv;
+        ni = Math.abs(ni) < StencilKernels.FLUSH_BELOW ? 0.0 : ni;
+        ne = Math.abs(ne) < StencilKernels.FLUSH_BELOW ? 0.0 : ne;
+        if (sources.any()) {
+            long key = CounterRandom.key(sources.seed(), step, cell);
+            double pv = 0;
+            double pi = 0;
+            if (sources.cascades() && eta < 0.8 && CounterRandom.uniform(key, 0) < sources.pCascade()) {
+                double p = CounterRandom.uniform(key, 1) * sources.vg();
+                pv = sources.bias() * p;
+                pi = (1 - sources.bias()) * p;
+            }
+            nv = nv + dt * (noise(key, 0) + pv);
+            ni = ni + dt * (noise(key, 1) + pi);
+            ne = ne + dt * (noise(key, 2) + (pv - pi));
+        }
+        if (clamp) {
+            nv = Math.min(Math.max(nv, 0.0), 1.0);
+            ni = Math.min(Math.max(ni, 0.0), 1.0);
+            ne = Math.min(Math.max(ne, 0.0), 1.0);
+        }
+        out[0] = nv;
+        out[1] = ni;
+        out[2] = ne;
+    }
+
+    /**
+     * mu_v ({@code vacancy}) or mu_i at direct point p of the {@link Neighbourhood3d} (CENTER, W, E, N, S, F
+     * or B), as {@code Scalar3d.nanovoidMuRow} computes it.
+     */
+    private double mu3d(double[] nb, int p, boolean vacancy, double inv) {
+        final int n = Neighbourhood3d.SIZE;
+        final double eps = StencilKernels.Nanovoid.EPS;
+        final double kt = values[I_KT];
+        double cv = nb[p];
+        double ci = nb[n + p];
+        double eta = nb[2 * n + p];
+        double em1 = eta - 1.0;
+        double h = em1 * em1;
+        double j = eta * eta;
+        double rest = (1.0 - cv) - ci;
+        double lr = Kernels.log(Math.max(rest, eps));
+        if (vacancy) {
+            double lapV = Neighbourhood3d.lap(nb, 0, p, inv);
+            double dfv = values[I_EV] + kt * (Kernels.log(Math.max(cv, eps)) - lr);
+            if (voidMask && rest < eps) {
+                dfv = 0.0;
+            }
+            return (h * dfv + j * (2.0 * (cv - 1.0))) - values[I_KV] * lapV;
+        }
+        double lapI = Neighbourhood3d.lap(nb, n, p, inv);
+        double dfi = values[I_EI] + kt * (Kernels.log(Math.max(ci, eps)) - lr);
+        if (voidMask && rest < eps) {
+            dfi = 0.0;
+        }
+        return (h * dfi + j * (2.0 * ci)) - values[I_KI] * lapI;
+    }
+
+    /**
+     * {@code M c lap(mu)} (literal, seven-point) or {@code div(M c grad mu)} over six faces with face
+     * mobilities (conservative) for the concentration whose {@link Neighbourhood3d} points start at
+     * {@code base}, as {@code Scalar3d.divergence}.
+     */
+    private static double divergence3d(double[] nb, int base, double muC, double muW, double muE, double muN,
+                                       double muS, double muF, double muB, double m, double c, double inv,
+                                       boolean conservative) {
+        if (!conservative) {
+            return (m * c) * (((((muW + muE) + (muN + muS)) - 4.0 * muC) + ((muF + muB) - 2.0 * muC)) * inv);
+        }
+        double mc = m * c;
+        double mw = m * nb[base + Neighbourhood3d.W];
+        double me = m * nb[base + Neighbourhood3d.E];
+        double mn = m * nb[base + Neighbourhood3d.N];
+        double ms = m * nb[base + Neighbourhood3d.S];
+        double mf = m * nb[base + Neighbourhood3d.F];
+        double mb = m * nb[base + Neighbourhood3d.B];
+        return (((((mc + me) * (muE - muC)) - ((mw + mc) * (muC - muW)))
+            + (((mc + ms) * (muS - muC)) - ((mn + mc) * (muC - muN))))
+            + (((mc + mb) * (muB - muC)) - ((mf + mc) * (muC - muF)))) * (0.5 * inv);
+    }
+
     /** Forward-difference gradients, masked logarithms and the void-interior mask, as in the update. */
     @Override
     public double freeEnergy(Grid grid) {
