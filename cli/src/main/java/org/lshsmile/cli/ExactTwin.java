@@ -44,9 +44,9 @@ final class ExactTwin implements AutoCloseable {
      * @param state   the initial state in (field, y, x) C order
      * @param threads threads of the exact engine
      */
-    ExactTwin(Model model, double[] state, int fields, int ny, int nx, double dx, Boundary bc, double dt,
+    ExactTwin(Model model, double[] state, int fields, int nz, int ny, int nx, double dx, Boundary bc, double dt,
               StencilKernels kernels, int threads) {
-        Grid g = new Grid(fields, ny, nx, dx, bc);
+        Grid g = nz > 1 ? new Grid(fields, nz, ny, nx, dx, bc) : new Grid(fields, ny, nx, dx, bc);
         try {
             g.copyFrom(state);
             this.engine = new ExactEngine(model, g, dt, kernels, threads);
@@ -116,7 +116,7 @@ final class ExactTwin implements AutoCloseable {
 
     /** Max and mean |a - b| over the interiors of two grids of one shape. */
     static Error difference(Grid a, Grid b, long step) {
-        if (a.fields() != b.fields() || a.ny() != b.ny() || a.nx() != b.nx()) {
+        if (a.fields() != b.fields() || a.nz() != b.nz() || a.ny() != b.ny() || a.nx() != b.nx()) {
             throw new IllegalArgumentException("shape mismatch: " + a.shape() + " vs " + b.shape());
         }
         MemorySegment x = a.current();
@@ -124,16 +124,18 @@ final class ExactTwin implements AutoCloseable {
         double max = 0;
         double sum = 0;
         for (int f = 0; f < a.fields(); f++) {
-            for (int r = 0; r < a.ny(); r++) {
-                long i = a.index(f, r, 0); // same layout in both grids: same shape
-                for (int c = 0; c < a.nx(); c++) {
-                    double d = Math.abs(x.getAtIndex(D, i + c) - y.getAtIndex(D, i + c));
-                    max = Math.max(max, d); // keeps a NaN
-                    sum += d;
+            for (int z = 0; z < a.nz(); z++) {
+                for (int r = 0; r < a.ny(); r++) {
+                    long i = a.index(f, z, r, 0); // same layout in both grids: same shape
+                    for (int c = 0; c < a.nx(); c++) {
+                        double d = Math.abs(x.getAtIndex(D, i + c) - y.getAtIndex(D, i + c));
+                        max = Math.max(max, d); // keeps a NaN
+                        sum += d;
+                    }
                 }
             }
         }
-        return new Error(step, max, sum / ((double) a.fields() * a.ny() * a.nx()));
+        return new Error(step, max, sum / ((double) a.fields() * a.cells()));
     }
 
     @Override

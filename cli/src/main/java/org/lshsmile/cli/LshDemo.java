@@ -58,7 +58,7 @@ final class LshDemo {
                       StencilKernels kernels, int threads, int steps, OutputDir dir) {
         int[] ids = new int[ny * nx];
         try (Grid g = new Grid(fields, ny, nx, dx, bc);
-             ExactTwin twin = new ExactTwin(model, state, fields, ny, nx, dx, bc, dt, kernels, threads)) {
+             ExactTwin twin = new ExactTwin(model, state, fields, 1, ny, nx, dx, bc, dt, kernels, threads)) {
             g.copyFrom(state);
             long t0 = System.nanoTime();
             double encode;

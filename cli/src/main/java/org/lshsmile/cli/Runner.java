@@ -260,7 +260,7 @@ final class Runner {
         }
         try (SlabGrid sg = comm != null ? slab(s) : null;
              Grid whole = root ? loaded(s) : null;
-             ExactTwin tw = spec.compareExact() ? new ExactTwin(model, s.values(), s.fields(), s.ny(), s.nx(),
+             ExactTwin tw = spec.compareExact() ? new ExactTwin(model, s.values(), s.fields(), s.nz(), s.ny(), s.nx(),
                  spec.dx(), spec.bc(), spec.dt(), spec.kernels(), spec.threads()) : null;
              StatsCsv stats = spec.stats() != null ? StatsCsv.open(spec.stats()) : null;
              Engine engine = newEngine(sg != null ? sg.local() : whole, stats);

@@ -359,7 +359,7 @@ final class SimulateCommand implements Callable<Integer> {
         return new RunSpec.LshSettings(mode, r, r0, k, l, hashSeed, checkInvariants);
     }
 
-    /** Refuses what 3-D grids do not have yet (engines, C kernels); the PNG slice. */
+    /** Refuses what 3-D grids do not have yet (the active engine, C kernels); the PNG slice. */
     private RunSpec.Naming threeD(RunSpec.InitialState state, String engineName, StencilKernels k,
                                   RunSpec.Naming naming) {
         if (!state.is3d()) {
@@ -368,9 +368,9 @@ final class SimulateCommand implements Callable<Integer> {
             }
             return naming;
         }
-        if (!engineName.equals(RunSpec.EXACT)) {
+        if (engineName.equals(RunSpec.ACTIVE)) {
             throw CliException.usage("--engine " + engineName + " is 2-D only so far; this grid is "
-                + state.nz() + " x " + state.ny() + " x " + state.nx(), "use --engine exact for 3-D grids");
+                + state.nz() + " x " + state.ny() + " x " + state.nx(), "use --engine exact or lsh for 3-D grids");
         }
         if (!k.has3d()) {
             throw CliException.usage("--kernels " + k.name() + " has no 3-D step", "use --kernels simd or scalar"

@@ -25,8 +25,9 @@ final class Summary {
             names.add(s.model().fieldName(f));
         }
         String fields = grains ? "Q = " + init.fields() : "fields " + String.join(", ", names);
-        out.printf(Locale.ROOT, "%s: %s on %d x %d, %s, %s, dx = %s, dt = %s: %d steps in %.2f s%n",
-            s.command(), s.model().name(), init.ny(), init.nx(), fields, s.bc().label(), Checks.fmt(s.dx()),
+        String shape = (init.is3d() ? init.nz() + " x " : "") + init.ny() + " x " + init.nx();
+        out.printf(Locale.ROOT, "%s: %s on %s, %s, %s, dx = %s, dt = %s: %d steps in %.2f s%n",
+            s.command(), s.model().name(), shape, fields, s.bc().label(), Checks.fmt(s.dx()),
             Checks.fmt(s.dt()), r.stepsRun(), r.wallSeconds());
         if (s.start().resumed()) {
             out.printf(Locale.ROOT, "  resumed from step %d (%s), now at step %d of %d%n", r.startStep(),

@@ -425,12 +425,10 @@ public final class Grid implements AutoCloseable {
      * (0, 0, 0), {@code (z, y, x) -> cellOffset + (z ny + y) nx + x}, which keys per-cell random draws.
      *
      * @param exchange   the exchange, or null for a grid of its own
-     * @param cellOffset the global index of the first local cell, {@code >= 0}
+     * @param cellOffset the global index of the first local cell; negative for a grid whose first layers are
+     *                   copies of cells before the first global layer (the LSH engine's ghost layers on rank 0)
      */
     public void distribute(HaloExchange exchange, long cellOffset) {
-        if (cellOffset < 0) {
-            throw new IllegalArgumentException("cellOffset must be >= 0, got " + cellOffset);
-        }
         ensureOpen();
         this.exchange = exchange;
         this.cellOffset = cellOffset;

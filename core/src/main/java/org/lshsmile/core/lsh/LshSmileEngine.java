@@ -14,6 +14,7 @@ import org.lshsmile.core.grid.OffHeap;
 import org.lshsmile.core.kernels.KernelSets;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.Neighbourhood;
+import org.lshsmile.core.model.Neighbourhood3d;
 import org.lshsmile.simd.Projections;
 
 /**
@@ -31,8 +32,10 @@ import org.lshsmile.simd.Projections;
  *   <li>one open-addressing {@link LongIntTable} per LSH table, mapping a key of the representative's
  *       codes to the record.</li>
  * </ul>
- * An element's feature vector is its 13-point neighbourhood (itself and its 12 first- and second-order
- * neighbours, each with m values: 13 m doubles), read from the bucket values. Every evaluation reads the
+ * An element's feature vector is its neighbourhood of K points, itself and its first- and second-order
+ * neighbours (the cells differing in one coordinate by 1 or 2, or in two by 1 each), each with m values:
+ * K m doubles, read from the bucket values. K is 13 on a 2-D grid ({@link Neighbourhood}) and 25 on a 3-D
+ * grid ({@link Neighbourhood3d}, the paper's 24 neighbours plus self). Every evaluation reads the
  * state before the step (Jacobi).
  *
  * <h2>{@link Mode#PAPER}: as published</h2>
@@ -125,10 +128,9 @@ public final class LshSmileEngine implements Engine {
     private static final ValueLayout.OfByte B = ValueLayout.JAVA_BYTE;
     /** Buckets whose codes are computed per batch: bounds the feature-vector scratch. */
     private static final int BATCH = 1024;
-    private static final int K13 = Neighbourhood.SIZE;
 
     private final Model model;
-    /** Neighbourhood points the model's evaluation reads (5 or 13): the eval gathers only those. */
+    /** Neighbourhood points the model's evaluation reads (5 or 13 in 2-D, 7 or 25 in 3-D): the eval gathers only those. */
     private final int evalPoints;
     private final Grid grid;
     private final double dt;
@@ -138,13 +140,21 @@ public final class LshSmileEngine implements Engine {
     private final int m;
     private final int n;
     private final int ny;
+    private final int nz;
+    /** A 3-D grid: 25-point neighbourhoods and z coordinates; otherwise 13 points and z = 0. */
+    private final boolean threeD;
+    /** Points of the feature vector: 13 (2-D) or 25 (3-D). */
+    private final int points;
     private final int nx;
     private final int dim;
     private final boolean periodic;
-    private final int[] ndy = new int[K13];
-    private final int[] ndx = new int[K13];
-    private final int[] noff = new int[K13];
-    /** grid index offset of feature i = f*13 + q from the index of (0, y, x). */
+    private final int[] ndz;
+    private final int[] ndy;
+    private final int[] ndx;
+    private final int[] noff;
+    /** Global index of the grid's first cell ({@link Grid#cellOffset()}): keys the models' random sources. */
+    private final long cellOffset;
+    /** grid index offset of feature i = f*K + q from the index of (0, z, y, x). */
     private final long[] gridOffset;
     private final Arena arena;
     private UnionFindDelete forest;
@@ -237,10 +247,6 @@ public final class LshSmileEngine implements Engine {
         if (model == null || grid == null || mode == null || projections == null) {
             throw new IllegalArgumentException("model, grid, mode and projections must not be null");
         }
-        if (grid.is3d()) {
-            throw new IllegalArgumentException("the LSH-SMILE engine is 2-D only so far; use the exact engine for the "
-                + grid.shape() + " grid");
-        }
         if (grid.fields() != model.fields()) {
             throw new IllegalArgumentException("grid has " + grid.fields() + " fields but model " + model.name()
                 + " needs " + model.fields());
@@ -263,10 +269,12 @@ public final class LshSmileEngine implements Engine {
                 + Integer.MAX_VALUE / 4 + "); use a smaller grid or the exact engine");
         }
         grid.ensureOpen();
-        MemoryBudget.check(bytesFor(cells, model.fields(), k, l), "the LSH engine for " + cells + " cells x "
+        MemoryBudget.check(bytesFor(cells, model.fields(), k, l, grid.is3d()), "the LSH engine for " + cells + " cells x "
             + model.fields() + " fields (K=" + k + ", L=" + l + ")", "use a smaller grid or the exact engine");
         this.model = model;
-        this.evalPoints = model.evalPoints();
+        this.threeD = grid.is3d();
+        this.points = threeD ? Neighbourhood3d.SIZE : Neighbourhood.SIZE;
+        this.evalPoints = threeD ? model.evalPoints3d() : model.evalPoints();
         this.grid = grid;
         this.dt = dt;
         this.mode = mode;
@@ -275,22 +283,30 @@ public final class LshSmileEngine implements Engine {
         this.m = model.fields();
         this.ny = grid.ny();
         this.nx = grid.nx();
+        this.nz = grid.nz();
         this.n = (int) cells;
-        this.dim = K13 * m;
+        this.dim = points * m;
         this.periodic = grid.boundary() == Boundary.PERIODIC;
         this.kPerTable = k;
         this.invR = 1.0 / r;
-        this.changedIdx = new int[K13 * model.fields()];
-        this.changedDelta = new double[K13 * model.fields()];
-        for (int q = 0; q < K13; q++) {
-            ndy[q] = Neighbourhood.dy(q);
-            ndx[q] = Neighbourhood.dx(q);
-            noff[q] = ndy[q] * nx + ndx[q];
+        this.changedIdx = new int[dim];
+        this.changedDelta = new double[dim];
+        this.ndz = new int[points];
+        this.ndy = new int[points];
+        this.ndx = new int[points];
+        this.noff = new int[points];
+        for (int q = 0; q < points; q++) {
+            ndz[q] = threeD ? Neighbourhood3d.dz(q) : 0;
+            ndy[q] = threeD ? Neighbourhood3d.dy(q) : Neighbourhood.dy(q);
+            ndx[q] = threeD ? Neighbourhood3d.dx(q) : Neighbourhood.dx(q);
+            noff[q] = (ndz[q] * ny + ndy[q]) * nx + ndx[q];
         }
+        this.cellOffset = grid.cellOffset();
         this.gridOffset = new long[dim];
         for (int f = 0; f < m; f++) {
-            for (int q = 0; q < K13; q++) {
-                gridOffset[f * K13 + q] = grid.index(f, ndy[q], ndx[q]) - grid.index(0, 0, 0);
+            for (int q = 0; q < points; q++) {
+                gridOffset[f * points + q] = f * grid.planeStride() + ndz[q] * (threeD ? grid.sliceStride() : 0)
+                    + ndy[q] * grid.rowStride() + ndx[q];
             }
         }
         this.arena = OffHeap.shared();
@@ -306,7 +322,8 @@ public final class LshSmileEngine implements Engine {
             this.recOf = arena.allocate((long) n * Integer.BYTES, 64);
             this.live = arena.allocate((long) n * Integer.BYTES, 64);
             this.newVal = arena.allocate((long) n * m * Double.BYTES, 64);
-            this.queue = arena.allocate((long) n * Integer.BYTES, 64);
+            // 2n: in one check pass an element can be queued again after its check (see queueElement)
+            this.queue = arena.allocate(2L * n * Integer.BYTES, 64);
             this.queued = arena.allocate(n, 64);
             this.recode = arena.allocate((long) n * Integer.BYTES, 64);
             this.dirtyRecs = arena.allocate((long) n * Integer.BYTES, 64);
@@ -341,9 +358,17 @@ public final class LshSmileEngine implements Engine {
      * what the constructor asks {@link MemoryBudget} for. Negative when the estimate overflows.
      */
     public static long bytesFor(long cells, int fields, int k, int l) {
-        long dim = (long) K13 * fields;
+        return bytesFor(cells, fields, k, l, false);
+    }
+
+    /**
+     * {@link #bytesFor(long, int, int, int)} for a 2-D ({@code threeD} false, 13-point features) or 3-D grid
+     * (25-point features).
+     */
+    public static long bytesFor(long cells, int fields, int k, int l, boolean threeD) {
+        long dim = (long) (threeD ? Neighbourhood3d.SIZE : Neighbourhood.SIZE) * fields;
         long rowStride = (dim + 7) / 8 * 8;
-        long perCell = UnionFindDelete.BYTES_PER_ELEMENT + 6L * Integer.BYTES + 2 + (long) fields * Double.BYTES;
+        long perCell = UnionFindDelete.BYTES_PER_ELEMENT + 7L * Integer.BYTES + 2 + (long) fields * Double.BYTES;
         long fixed = (long) BATCH * rowStride * Double.BYTES + (long) BATCH * k * l * Integer.BYTES
             + 256L * dim * Double.BYTES + (long) k * l * (rowStride + 1) * Double.BYTES;
         return MemoryBudget.plus(MemoryBudget.times(cells, perCell), fixed);
@@ -377,24 +402,27 @@ public final class LshSmileEngine implements Engine {
         try {
             double[] cur = nb;
             int prevRec = -1;
-            // eqLeft[(y+2)*w + x+2] says cell (y, x) equals (y, x-1) in every field, halo included; then the
-            // pattern of (y, x) equals that of (y, x-1) iff eqLeft holds at all 13 points: 13 byte loads
-            // instead of gathering and comparing 2 x 13 m doubles (grain interiors are long runs)
+            // eqLeft[((z+2)*(ny+4) + y+2)*w + x+2] (no z term in 2-D) says cell (z, y, x) equals (z, y, x-1)
+            // in every field, halo included; then the pattern of (z, y, x) equals that of (z, y, x-1) iff
+            // eqLeft holds at all K points: K byte loads instead of gathering and comparing 2 K m doubles
+            // (grain interiors are long runs)
             int w = nx + 4;
             byte[] eqLeft = patterns == null ? null : sameAsLeft(g, w);
             for (int e = 0; e < n; e++) {
-                int y = e / nx;
                 int x = e % nx;
+                int t = e / nx;
+                int y = threeD ? t % ny : t;
+                int z = threeD ? t / ny : 0;
                 if (patterns == null) {
-                    gatherGrid(g, y, x, cur);
+                    gatherGrid(g, z, y, x, cur);
                     newRecord(e, e, cur);
                     continue;
                 }
                 int b;
-                if (prevRec >= 0 && x > 0 && sameAsLeftPattern(eqLeft, w, y, x)) {
+                if (prevRec >= 0 && x > 0 && sameAsLeftPattern(eqLeft, w, z, y, x)) {
                     b = prevRec;
                 } else {
-                    gatherGrid(g, y, x, cur);
+                    gatherGrid(g, z, y, x, cur);
                     long h = patternHash(cur);
                     int slot = patterns.indexOf(h);
                     if (slot < 0) {
@@ -406,7 +434,7 @@ public final class LshSmileEngine implements Engine {
                     } else {
                         b = patterns.valueAt(slot);
                         int re = rec.rep(b);
-                        gatherGrid(g, re / nx, re % nx, scratchFeat);
+                        gatherGridAt(g, re, scratchFeat);
                         if (!sameBits(cur, scratchFeat)) {
                             b = newRecord(e, e, cur); // a 64-bit hash collision: keep apart
                         }
@@ -439,25 +467,35 @@ public final class LshSmileEngine implements Engine {
         materialize();
     }
 
-    /** Cell (y, x) equals (y, x - 1) bitwise in every field, for y in [-2, ny+2), x in [-1, nx+2). */
+    /**
+     * Cell (z, y, x) equals (z, y, x - 1) bitwise in every field, for z in [-2, nz+2) (only 0 in 2-D),
+     * y in [-2, ny+2), x in [-1, nx+2).
+     */
     private byte[] sameAsLeft(MemorySegment g, int w) {
-        byte[] eq = new byte[(ny + 4) * w];
-        for (int y = -2; y < ny + 2; y++) {
-            for (int x = -1; x < nx + 2; x++) {
-                boolean same = true;
-                for (int f = 0; f < m && same; f++) {
-                    long i = grid.index(f, y, x);
-                    same = Double.doubleToRawLongBits(g.getAtIndex(D, i)) == Double.doubleToRawLongBits(g.getAtIndex(D, i - 1));
+        int zPad = threeD ? 2 : 0;
+        byte[] eq = new byte[(nz + 2 * zPad) * (ny + 4) * w];
+        long rowStride = grid.rowStride();
+        for (int z = -zPad; z < nz + zPad; z++) {
+            for (int y = -2; y < ny + 2; y++) {
+                long row = grid.index(0, threeD ? z : 0, 0, 0) + y * rowStride;
+                int eqRow = ((z + zPad) * (ny + 4) + y + 2) * w + 2;
+                for (int x = -1; x < nx + 2; x++) {
+                    boolean same = true;
+                    for (int f = 0; f < m && same; f++) {
+                        long i = row + f * grid.planeStride() + x;
+                        same = Double.doubleToRawLongBits(g.getAtIndex(D, i)) == Double.doubleToRawLongBits(g.getAtIndex(D, i - 1));
+                    }
+                    eq[eqRow + x] = (byte) (same ? 1 : 0);
                 }
-                eq[(y + 2) * w + x + 2] = (byte) (same ? 1 : 0);
             }
         }
         return eq;
     }
 
-    private boolean sameAsLeftPattern(byte[] eq, int w, int y, int x) {
-        for (int q = 0; q < K13; q++) {
-            if (eq[(y + ndy[q] + 2) * w + x + ndx[q] + 2] == 0) {
+    private boolean sameAsLeftPattern(byte[] eq, int w, int z, int y, int x) {
+        int zPad = threeD ? 2 : 0;
+        for (int q = 0; q < points; q++) {
+            if (eq[((z + ndz[q] + zPad) * (ny + 4) + y + ndy[q] + 2) * w + x + ndx[q] + 2] == 0) {
                 return false;
             }
         }
@@ -468,7 +506,7 @@ public final class LshSmileEngine implements Engine {
     private int newRecord(int e, int root, double[] nbhd) {
         int b = rec.allocate();
         for (int f = 0; f < m; f++) {
-            double v = nbhd[f * K13];
+            double v = nbhd[f * points];
             rec.setValue(b, f, v);
             rec.setHashed(b, f, v);
         }
@@ -496,11 +534,11 @@ public final class LshSmileEngine implements Engine {
         return LshFamily.mix(h0 ^ Long.rotateLeft(h1, 31));
     }
 
-    /** Every field has one value over the 13 points. */
-    private static boolean isConstantPattern(double[] feat) {
-        for (int f = 0; f < feat.length; f += K13) {
+    /** Every field has one value over the K points. */
+    private boolean isConstantPattern(double[] feat) {
+        for (int f = 0; f < feat.length; f += points) {
             long c = Double.doubleToRawLongBits(feat[f]);
-            for (int q = 1; q < K13; q++) {
+            for (int q = 1; q < points; q++) {
                 if (Double.doubleToRawLongBits(feat[f + q]) != c) {
                     return false;
                 }
@@ -528,39 +566,56 @@ public final class LshSmileEngine implements Engine {
         return Math.max(0, Math.min(size - 1, j));
     }
 
-    /** Element at offset q of element (y, x); the offsets are symmetric, so this also lists who sees (y, x). */
-    private int neighbour(int e, int y, int x, int q) {
-        if (y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2) {
+    /** Whether every point of the neighbourhood of (z, y, x) is an interior element: then neighbours are e + noff[q]. */
+    private boolean inner(int z, int y, int x) {
+        return y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2 && (!threeD || (z >= 2 && z < nz - 2));
+    }
+
+    /**
+     * Element at offset q of element e = (z, y, x); the offsets are symmetric, so this also lists who sees
+     * e. Outside the interior the boundary condition maps the offset back into the grid.
+     */
+    private int neighbour(int e, int z, int y, int x, int q) {
+        if (inner(z, y, x)) {
             return e + noff[q];
         }
-        return wrap(y + ndy[q], ny) * nx + wrap(x + ndx[q], nx);
+        return (wrap(z + ndz[q], nz) * ny + wrap(y + ndy[q], ny)) * nx + wrap(x + ndx[q], nx);
     }
 
-    /** The feature vector of element e in the bucket state: dst[f*13 + q]. */
+    /** The feature vector of element e in the bucket state: dst[f*K + q]. */
     private void gather(int e, double[] dst) {
-        gather(e, dst, K13);
+        gather(e, dst, points);
     }
 
-    /** The first {@code points} points of element e's neighbourhood in the bucket state (dst[f*13 + q], q < points). */
-    private void gather(int e, double[] dst, int points) {
-        int y = e / nx;
+    /** The first {@code count} points of element e's neighbourhood in the bucket state (dst[f*K + q], q < count). */
+    private void gather(int e, double[] dst, int count) {
         int x = e % nx;
-        boolean inner = y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2;
-        for (int q = 0; q < points; q++) {
-            int ne = inner ? e + noff[q] : wrap(y + ndy[q], ny) * nx + wrap(x + ndx[q], nx);
+        int t = e / nx;
+        int y = threeD ? t % ny : t;
+        int z = threeD ? t / ny : 0;
+        boolean inner = inner(z, y, x);
+        for (int q = 0; q < count; q++) {
+            int ne = inner ? e + noff[q] : (wrap(z + ndz[q], nz) * ny + wrap(y + ndy[q], ny)) * nx + wrap(x + ndx[q], nx);
             int b = recOf.getAtIndex(I, ne);
             for (int f = 0; f < m; f++) {
-                dst[f * K13 + q] = rec.value(b, f);
+                dst[f * points + q] = rec.value(b, f);
             }
         }
     }
 
-    /** The feature vector of (y, x) read from the grid (halo refreshed): one base index plus fixed offsets. */
-    private void gatherGrid(MemorySegment g, int y, int x, double[] dst) {
-        long base = grid.index(0, y, x);
+    /** The feature vector of (z, y, x) read from the grid (halo refreshed): one base index plus fixed offsets. */
+    private void gatherGrid(MemorySegment g, int z, int y, int x, double[] dst) {
+        long base = threeD ? grid.index(0, z, y, x) : grid.index(0, y, x);
         for (int i = 0; i < dim; i++) {
             dst[i] = g.getAtIndex(D, base + gridOffset[i]);
         }
+    }
+
+    /** {@link #gatherGrid} of element e. */
+    private void gatherGridAt(MemorySegment g, int e, double[] dst) {
+        int x = e % nx;
+        int t = e / nx;
+        gatherGrid(g, threeD ? t / ny : 0, threeD ? t % ny : t, x, dst);
     }
 
     // ---- one step ---------------------------------------------------------------------------------------
@@ -637,7 +692,14 @@ public final class LshSmileEngine implements Engine {
             int b = live.getAtIndex(I, i);
             int re = rec.rep(b);
             gather(re, nb, evalPoints);
-            model.evalNew(nb, dt, dx, steps, re / nx, re % nx, nx, out);
+            // random sources are keyed by the global cell: the grid's first cell is cellOffset (0 unless the
+            // grid is a slab of a distributed one), and re is (z * ny + y) * nx + x within the grid
+            long cell = cellOffset + re;
+            if (threeD) {
+                model.evalNew3d(nb, dt, dx, steps, cell, out);
+            } else {
+                model.evalNew(nb, dt, dx, steps, (int) Math.floorDiv(cell, nx), re % nx, nx, out);
+            }
             MemorySegment.copy(out, 0, newVal, D, (long) i * m * Double.BYTES, m);
         }
         evals = liveCount;
@@ -701,7 +763,10 @@ public final class LshSmileEngine implements Engine {
     }
 
     private void queueElement(int e) {
-        if (queued.get(B, e) == 0) {
+        // queued: 0 not queued, 1 waiting, 2 checked in the current pass of checkQueued. A checked element is
+        // queued again when its bucket's representative changes later in the pass (at most once per pass: the
+        // bucket is then FLAG_VERIFY_ALL), so a pass holds at most 2n entries
+        if (queued.get(B, e) != 1) {
             queued.set(B, e, (byte) 1);
             queue.setAtIndex(I, queueCount++, e);
         }
@@ -718,10 +783,12 @@ public final class LshSmileEngine implements Engine {
     }
 
     private void queueAround(int e) {
-        int y = e / nx;
         int x = e % nx;
-        for (int q = 0; q < K13; q++) {
-            queueElement(neighbour(e, y, x, q));
+        int t = e / nx;
+        int y = threeD ? t % ny : t;
+        int z = threeD ? t / ny : 0;
+        for (int q = 0; q < points; q++) {
+            queueElement(neighbour(e, z, y, x, q));
         }
     }
 
@@ -773,6 +840,10 @@ public final class LshSmileEngine implements Engine {
     private void checkQueued() {
         for (int i = 0; i < queueCount; i++) { // the queue may grow while we walk it
             int e = queue.getAtIndex(I, i);
+            if (queued.get(B, e) != 1) {
+                continue; // a second entry of an element already checked since it was last queued
+            }
+            queued.set(B, e, (byte) 2);
             int b = recOf.getAtIndex(I, e);
             if (rec.rep(b) == e) {
                 if (rec.count(b) > 1) {
@@ -780,6 +851,11 @@ public final class LshSmileEngine implements Engine {
                     // (the next boundary to pass will not touch it soon), then check every member against it,
                     // the old representative included
                     boolean wasDeep = rec.hasFlag(b, BucketRecords.FLAG_REP_DEEP);
+                    // members checked against the old representative in this pass were checked against the
+                    // bucket's constant pattern only if its neighbours are all still in b: a representative
+                    // queued because a neighbour changed is no longer constant, and members that matched its new
+                    // features must be checked against the next one (a 3-D no-flux test with r -> 0 caught it)
+                    boolean stillDeep = wasDeep && allNeighboursIn(e, b);
                     // only a bucket that had a deep representative looks far for another (a thin bucket along a
                     // boundary has none, and the walk would cost more than the check it saves)
                     int c = untouchedMember(b, wasDeep ? REP_SEARCH : 1);
@@ -797,7 +873,7 @@ public final class LshSmileEngine implements Engine {
                     // from one constant-pattern representative to another the reference point is the same
                     // (the bucket's value, everywhere, to within the drift r0 that re-hashes): members checked
                     // against the old one need no new check; otherwise every member is checked again
-                    boolean sameReference = wasDeep && deep;
+                    boolean sameReference = stillDeep && deep;
                     if (!sameReference && !rec.hasFlag(b, BucketRecords.FLAG_VERIFY_ALL)) {
                         rec.addFlag(b, BucketRecords.FLAG_VERIFY_ALL);
                         int root = rec.root(b);
@@ -843,7 +919,7 @@ public final class LshSmileEngine implements Engine {
         int untouched = -1;
         for (int tries = 0; tries < REP_SEARCH; tries++) {
             int x = forest.elementAt(v);
-            if (x != re && queued.get(B, x) == 0) {
+            if (x != re && queued.get(B, x) != 1) {
                 if (untouched < 0) {
                     untouched = x;
                 }
@@ -863,10 +939,12 @@ public final class LshSmileEngine implements Engine {
     }
 
     private boolean allNeighboursIn(int e, int b) {
-        int y = e / nx;
         int x = e % nx;
-        for (int q = 1; q < K13; q++) {
-            if (recOf.getAtIndex(I, neighbour(e, y, x, q)) != b) {
+        int t = e / nx;
+        int y = threeD ? t % ny : t;
+        int z = threeD ? t / ny : 0;
+        for (int q = 1; q < points; q++) {
+            if (recOf.getAtIndex(I, neighbour(e, z, y, x, q)) != b) {
                 return false;
             }
         }
@@ -1249,15 +1327,17 @@ public final class LshSmileEngine implements Engine {
     /** materialize() as one pass over the elements in row order: writes those of dirty buckets and dirty elements. */
     private void sweepDirty(MemorySegment g) {
         long planeStride = grid.planeStride();
-        for (int y = 0; y < ny; y++) {
-            int e0 = y * nx;
-            long row = grid.index(0, y, 0);
-            for (int x = 0; x < nx; x++) {
-                int e = e0 + x;
-                int b = recOf.getAtIndex(I, e);
-                if (rec.hasFlag(b, BucketRecords.FLAG_DIRTY) || elemDirty.get(B, e) != 0) {
-                    for (int f = 0; f < m; f++) {
-                        g.setAtIndex(D, row + f * planeStride + x, rec.value(b, f));
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                int e0 = (z * ny + y) * nx;
+                long row = threeD ? grid.index(0, z, y, 0) : grid.index(0, y, 0);
+                for (int x = 0; x < nx; x++) {
+                    int e = e0 + x;
+                    int b = recOf.getAtIndex(I, e);
+                    if (rec.hasFlag(b, BucketRecords.FLAG_DIRTY) || elemDirty.get(B, e) != 0) {
+                        for (int f = 0; f < m; f++) {
+                            g.setAtIndex(D, row + f * planeStride + x, rec.value(b, f));
+                        }
                     }
                 }
             }
@@ -1277,10 +1357,11 @@ public final class LshSmileEngine implements Engine {
     }
 
     private void writeElement(MemorySegment g, int e, int b) {
-        int y = e / nx;
         int x = e % nx;
+        int t = e / nx;
+        long centre = threeD ? grid.index(0, t / ny, t % ny, x) : grid.index(0, t, x);
         for (int f = 0; f < m; f++) {
-            g.setAtIndex(D, grid.index(f, y, x), rec.value(b, f));
+            g.setAtIndex(D, centre + f * grid.planeStride(), rec.value(b, f));
         }
     }
 
@@ -1296,12 +1377,12 @@ public final class LshSmileEngine implements Engine {
      *       in no table with their representative's is returned. The paper argues (ii) from a small r0,
      *       but an element whose neighbours each moved by less than r0 is never re-hashed and can cross a
      *       bucket boundary, so the published algorithm does not maintain it; VERIFIED: every element's feature vector is within
-     *       {@code r + 4 sqrt(13 m) r0} of its representative's (within r when last checked, and each
-     *       of the 2 x 13 m values has drifted by less than 2 r0 since, else it would have been
+     *       {@code r + 4 sqrt(K m) r0} of its representative's (within r when last checked, and each
+     *       of the 2 x K m values has drifted by less than 2 r0 since, else it would have been
      *       re-checked); elements still queued for a check are exempt;</li>
      *   <li>(iii) PAPER: no two buckets' keys collide in any table (recomputed now); VERIFIED: a stored
      *       key shared by two buckets belongs to a merge that was refused, i.e. their representatives are
-     *       now farther apart than {@code r - 4 sqrt(13 m) r0}, and no table entry points at a free
+     *       now farther apart than {@code r - 4 sqrt(K m) r0}, and no table entry points at a free
      *       record.</li>
      * </ol>
      *
@@ -1342,13 +1423,13 @@ public final class LshSmileEngine implements Engine {
         } else {
             for (int e = 0; e < n; e++) {
                 int b = recOf.getAtIndex(I, e);
-                if (queued.get(B, e) != 0 || rec.rep(b) == e) {
+                if (queued.get(B, e) == 1 || rec.rep(b) == e) {
                     continue;
                 }
                 double d = Math.sqrt(distanceSquared(e, rec.rep(b)));
                 if (d > r + slack) {
                     throw new IllegalStateException("invariant (ii): element " + e + " is " + d
-                        + " from its representative " + rec.rep(b) + ", more than r + 4 sqrt(13m) r0 = " + (r + slack));
+                        + " from its representative " + rec.rep(b) + ", more than r + 4 sqrt(K m) r0 = " + (r + slack));
                 }
             }
             for (int i = 0; i < liveCount; i++) {
@@ -1503,6 +1584,65 @@ public final class LshSmileEngine implements Engine {
             t.clear(); // their buckets were the old records': stale keys would point past the new ones
         }
         encode();
+    }
+
+    /**
+     * Sets elements {@code [from, from + count)} (in the grid's cell order) to new values between steps, as an
+     * outside source changes them: a distributed run's ghost layers, received from the neighbouring ranks. Each
+     * element whose value differs (bitwise) from its bucket's leaves the bucket as a singleton with the new value
+     * and gets new codes, and every element whose feature vector contains it is checked against its
+     * representative (distance at most r, else it leaves too) and merges are tried, all before the next
+     * evaluation; the grid is brought up to date. VERIFIED mode only: the published algorithm has no such check.
+     *
+     * @param values field-major, {@code values[f * count + i]} for element {@code from + i}
+     * @throws IllegalArgumentException for a range outside the grid or a values array of the wrong length
+     * @throws IllegalStateException    in PAPER mode, or as {@link #step(int)}
+     */
+    public void overwrite(int from, int count, double[] values) {
+        ensureOpen();
+        if (mode != Mode.VERIFIED) {
+            throw new IllegalStateException("overwrite needs the verified mode (the paper's mode has no re-check)");
+        }
+        if (values == null || from < 0 || count < 0 || from > n - count || values.length != (long) count * m) {
+            throw new IllegalArgumentException("overwrite of elements [" + from + ", " + from + " + " + count + ") with "
+                + (values == null ? "null" : values.length + " values") + ": need a range within the " + n
+                + " elements and " + m + " values per element");
+        }
+        grid.ensureOpen();
+        grid.acquire(this);
+        try {
+            int changed = 0;
+            for (int i = 0; i < count; i++) {
+                int e = from + i;
+                int b = recOf.getAtIndex(I, e);
+                boolean same = true;
+                for (int f = 0; f < m && same; f++) {
+                    same = Double.doubleToRawLongBits(values[f * count + i]) == Double.doubleToRawLongBits(rec.value(b, f));
+                }
+                if (same) {
+                    continue;
+                }
+                int s1 = rec.count(b) > 1 ? splitOff(e, b) : b;
+                for (int f = 0; f < m; f++) {
+                    rec.setValue(s1, f, values[f * count + i]);
+                }
+                rec.markHashed(s1);
+                rec.setCacheStamp(s1, -1);
+                rec.addFlag(s1, BucketRecords.FLAG_CODES_STALE);
+                rec.clearFlag(s1, BucketRecords.FLAG_REP_DEEP);
+                markRecode(s1);
+                markDirty(s1);
+                queueAround(e);
+                changed++;
+            }
+            if (changed > 0) {
+                stamp++;
+                settle();
+            }
+            materialize();
+        } finally {
+            grid.release(this);
+        }
     }
 
     /** Checks {@link #checkInvariants()} after every step when on (slow; for debugging and tests). */
