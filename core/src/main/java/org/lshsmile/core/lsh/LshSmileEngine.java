@@ -174,7 +174,9 @@ public final class LshSmileEngine implements Engine {
     /** new values by live position (m doubles each). */
     private final MemorySegment newVal;
     /** elements waiting to be checked (VERIFIED) or re-hashed (PAPER), with membership flags. */
-    private final MemorySegment queue;
+    private MemorySegment queue;
+    /** The queue's own arena: it grows (doubles) when a check pass queues an element again. */
+    private Arena queueArena;
     private final MemorySegment queued;
     private int queueCount;
     /** records whose codes must be recomputed, with FLAG_RECODE. */
@@ -322,8 +324,8 @@ public final class LshSmileEngine implements Engine {
             this.recOf = arena.allocate((long) n * Integer.BYTES, 64);
             this.live = arena.allocate((long) n * Integer.BYTES, 64);
             this.newVal = arena.allocate((long) n * m * Double.BYTES, 64);
-            // 2n: in one check pass an element can be queued again after its check (see queueElement)
-            this.queue = arena.allocate(2L * n * Integer.BYTES, 64);
+            this.queueArena = OffHeap.shared();
+            this.queue = queueArena.allocate((long) n * Integer.BYTES, 64);
             this.queued = arena.allocate(n, 64);
             this.recode = arena.allocate((long) n * Integer.BYTES, 64);
             this.dirtyRecs = arena.allocate((long) n * Integer.BYTES, 64);
@@ -368,7 +370,7 @@ public final class LshSmileEngine implements Engine {
     public static long bytesFor(long cells, int fields, int k, int l, boolean threeD) {
         long dim = (long) (threeD ? Neighbourhood3d.SIZE : Neighbourhood.SIZE) * fields;
         long rowStride = (dim + 7) / 8 * 8;
-        long perCell = UnionFindDelete.BYTES_PER_ELEMENT + 7L * Integer.BYTES + 2 + (long) fields * Double.BYTES;
+        long perCell = UnionFindDelete.BYTES_PER_ELEMENT + 6L * Integer.BYTES + 2 + (long) fields * Double.BYTES;
         long fixed = (long) BATCH * rowStride * Double.BYTES + (long) BATCH * k * l * Integer.BYTES
             + 256L * dim * Double.BYTES + (long) k * l * (rowStride + 1) * Double.BYTES;
         return MemoryBudget.plus(MemoryBudget.times(cells, perCell), fixed);
@@ -762,13 +764,25 @@ public final class LshSmileEngine implements Engine {
         return new long[] {check, merge};
     }
 
+    /** Appends e to the queue, doubling it when full (a check pass can list an element more than once). */
+    private void append(int e) {
+        if (queueCount == queue.byteSize() / Integer.BYTES) {
+            Arena a = OffHeap.shared();
+            MemorySegment bigger = a.allocate(queue.byteSize() * 2, 64);
+            MemorySegment.copy(queue, 0, bigger, 0, queue.byteSize());
+            queueArena.close();
+            queueArena = a;
+            queue = bigger;
+        }
+        queue.setAtIndex(I, queueCount++, e);
+    }
+
     private void queueElement(int e) {
-        // queued: 0 not queued, 1 waiting, 2 checked in the current pass of checkQueued. A checked element is
-        // queued again when its bucket's representative changes later in the pass (at most once per pass: the
-        // bucket is then FLAG_VERIFY_ALL), so a pass holds at most 2n entries
+        // queued: 0 not queued, 1 waiting, 2 checked in the current pass of checkQueued (then it may be queued
+        // again, when its bucket's representative changes later in the pass)
         if (queued.get(B, e) != 1) {
             queued.set(B, e, (byte) 1);
-            queue.setAtIndex(I, queueCount++, e);
+            append(e);
         }
     }
 
@@ -843,19 +857,20 @@ public final class LshSmileEngine implements Engine {
             if (queued.get(B, e) != 1) {
                 continue; // a second entry of an element already checked since it was last queued
             }
-            queued.set(B, e, (byte) 2);
             int b = recOf.getAtIndex(I, e);
+            if (rec.rep(b) != e && queued.get(B, rec.rep(b)) == 1) {
+                // the representative is waiting: its features changed and it may hand the bucket on, so check e
+                // after it (checked now, e would match the changed features of a reference about to be replaced)
+                append(e);
+                continue;
+            }
+            queued.set(B, e, (byte) 2);
             if (rec.rep(b) == e) {
                 if (rec.count(b) > 1) {
                     // the reference point itself moved: hand the bucket to an untouched member deep inside it
                     // (the next boundary to pass will not touch it soon), then check every member against it,
                     // the old representative included
                     boolean wasDeep = rec.hasFlag(b, BucketRecords.FLAG_REP_DEEP);
-                    // members checked against the old representative in this pass were checked against the
-                    // bucket's constant pattern only if its neighbours are all still in b: a representative
-                    // queued because a neighbour changed is no longer constant, and members that matched its new
-                    // features must be checked against the next one (a 3-D no-flux test with r -> 0 caught it)
-                    boolean stillDeep = wasDeep && allNeighboursIn(e, b);
                     // only a bucket that had a deep representative looks far for another (a thin bucket along a
                     // boundary has none, and the walk would cost more than the check it saves)
                     int c = untouchedMember(b, wasDeep ? REP_SEARCH : 1);
@@ -873,7 +888,7 @@ public final class LshSmileEngine implements Engine {
                     // from one constant-pattern representative to another the reference point is the same
                     // (the bucket's value, everywhere, to within the drift r0 that re-hashes): members checked
                     // against the old one need no new check; otherwise every member is checked again
-                    boolean sameReference = stillDeep && deep;
+                    boolean sameReference = wasDeep && deep;
                     if (!sameReference && !rec.hasFlag(b, BucketRecords.FLAG_VERIFY_ALL)) {
                         rec.addFlag(b, BucketRecords.FLAG_VERIFY_ALL);
                         int root = rec.root(b);
@@ -919,7 +934,7 @@ public final class LshSmileEngine implements Engine {
         int untouched = -1;
         for (int tries = 0; tries < REP_SEARCH; tries++) {
             int x = forest.elementAt(v);
-            if (x != re && queued.get(B, x) != 1) {
+            if (x != re && queued.get(B, x) == 0) {
                 if (untouched < 0) {
                     untouched = x;
                 }
@@ -1730,6 +1745,9 @@ public final class LshSmileEngine implements Engine {
         }
         if (featArena != null && featArena.scope().isAlive()) {
             featArena.close();
+        }
+        if (queueArena != null && queueArena.scope().isAlive()) {
+            queueArena.close();
         }
         arena.close();
     }
