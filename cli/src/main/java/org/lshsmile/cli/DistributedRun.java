@@ -79,15 +79,16 @@ final class DistributedRun {
         }
     }
 
-    /** What a distributed run cannot do yet, and slabs too thin for the halo, refused alike on every rank. */
+    /** What a distributed run cannot do (yet), and slabs too thin for the halo, refused alike on every rank. */
     private static void check(RunSpec run, Communicator comm) {
-        if (run.lshEngine()) {
-            throw CliException.usage("--engine lsh does not run distributed yet", "use --engine exact or active with"
-                + " --distributed");
+        if (run.lshEngine() && run.lsh().mode() != org.lshsmile.core.lsh.LshSmileEngine.Mode.VERIFIED) {
+            throw CliException.usage("--engine lsh runs distributed in the verified mode only (its ghost layers are"
+                + " checked like any changed neighbour; the paper's mode has no such check)", "drop --lsh-mode paper,"
+                + " or run it on one process");
         }
-        if (run.compareExact() || run.stats() != null) {
-            throw CliException.usage("--compare-exact and --stats come with --engine lsh, which does not run"
-                + " distributed yet", "drop them");
+        if (run.stats() != null) {
+            throw CliException.usage("--stats writes one engine's per-step counters, and a distributed run has one"
+                + " engine per rank", "drop --stats, or run on one process");
         }
         RunSpec.InitialState s = run.init();
         try {

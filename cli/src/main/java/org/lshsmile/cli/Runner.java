@@ -17,7 +17,9 @@ import org.lshsmile.core.engine.GuardedRun;
 import org.lshsmile.core.engine.NonFiniteStateException;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.kernels.KernelSets;
+import org.lshsmile.core.dist.SlabLshEngine;
 import org.lshsmile.core.lsh.LshSmileEngine;
+import org.lshsmile.simd.Projections;
 import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
 
@@ -260,10 +262,10 @@ final class Runner {
         }
         try (SlabGrid sg = comm != null ? slab(s) : null;
              Grid whole = root ? loaded(s) : null;
-             ExactTwin tw = spec.compareExact() ? new ExactTwin(model, s.values(), s.fields(), s.nz(), s.ny(), s.nx(),
+             ExactTwin tw = spec.compareExact() && root ? new ExactTwin(model, s.values(), s.fields(), s.nz(), s.ny(), s.nx(),
                  spec.dx(), spec.bc(), spec.dt(), spec.kernels(), spec.threads()) : null;
              StatsCsv stats = spec.stats() != null ? StatsCsv.open(spec.stats()) : null;
-             Engine engine = newEngine(sg != null ? sg.local() : whole, stats);
+             Engine engine = newEngine(sg, sg != null ? sg.local() : whole, stats);
              GuardedRun guard = new GuardedRun(engine, GuardedRun.DEFAULT_CHUNK, sg != null ? sg::anyNonFinite : null)) {
             grid = whole;
             slab = sg;
@@ -391,21 +393,27 @@ final class Runner {
         }
     }
 
-    /** The engine; an LSH engine reports every step to its totals and to {@code stats} (if any). */
-    private Engine newEngine(Grid g, StatsCsv stats) {
+    /**
+     * The engine; an LSH engine reports every step to its totals and to {@code stats} (if any). In a
+     * distributed run ({@code sg} not null) the LSH engine hashes this rank's slab with its ghost layers.
+     */
+    private Engine newEngine(SlabGrid sg, Grid g, StatsCsv stats) {
         if (spec.lshEngine()) {
             RunSpec.LshSettings l = spec.lsh();
             long t0 = System.nanoTime();
             // the projections follow --kernels (scalar, simd or native: the same bits)
-            LshSmileEngine e = new LshSmileEngine(model, g, spec.dt(), l.mode(), l.r(), l.r0(), l.k(), l.l(), l.seed(),
-                KernelSets.projections(spec.kernels().name()));
+            Projections projections = KernelSets.projections(spec.kernels().name());
+            SlabLshEngine slabEngine = sg == null ? null : new SlabLshEngine(sg, model, spec.dt(), l.r(), l.r0(), l.k(),
+                l.l(), l.seed(), projections);
+            LshSmileEngine e = slabEngine != null ? slabEngine.slabEngine() : new LshSmileEngine(model, g, spec.dt(),
+                l.mode(), l.r(), l.r0(), l.k(), l.l(), l.seed(), projections);
             LshTotals totals = new LshTotals(e.lastStep(), (System.nanoTime() - t0) * 1e-9);
             e.setCheckInvariants(l.checkInvariants());
             if (stats != null) {
                 try {
                     stats.add(e.lastStep()); // the encoding, step 0
                 } catch (RuntimeException x) {
-                    e.close(); // not yet a resource of the caller's try
+                    (slabEngine != null ? slabEngine : e).close(); // not yet a resource of the caller's try
                     throw x;
                 }
             }
@@ -416,7 +424,7 @@ final class Runner {
             });
             lsh = e;
             lshTotals = totals;
-            return e;
+            return slabEngine != null ? slabEngine : e;
         }
         return spec.active()
             ? new ActiveSetEngine(model, g, spec.dt(), spec.kernels(), spec.threads(), spec.tau())
@@ -424,7 +432,7 @@ final class Runner {
     }
 
     private static int threads(Engine e) {
-        if (e instanceof LshSmileEngine) {
+        if (e instanceof LshSmileEngine || e instanceof SlabLshEngine) {
             return 1;
         }
         return e instanceof ActiveSetEngine a ? a.threads() : ((ExactEngine) e).threads();
@@ -432,7 +440,7 @@ final class Runner {
 
     /** Dense steps of this run: the active engine counts them (replays included), the exact one sweeps every step. */
     private static long denseSteps(Engine e, long stepsRun) {
-        if (e instanceof LshSmileEngine) {
+        if (e instanceof LshSmileEngine || e instanceof SlabLshEngine) {
             return 0;
         }
         return e instanceof ActiveSetEngine a ? a.denseSteps() : stepsRun;

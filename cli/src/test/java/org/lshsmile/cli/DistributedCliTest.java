@@ -200,6 +200,43 @@ class DistributedCliTest {
         return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
+    /**
+     * The LSH engine on slabs with ghost layers: with a vanishing bucket width it is the exact engine bit for
+     * bit on any number of ranks; in verified mode rank 0's exact twin measures its error, below r.
+     */
+    @Test
+    void lshOnSlabsIsExactAsRVanishesAndWithinROtherwise() throws Exception {
+        String[] gg = {"simulate", "--model", "grain-growth", "--preset", "paper", "--size", "32", "--grains", "3",
+            "--order-params", "3", "--steps", "40", "--every", "20"};
+        Path exact = tmp.resolve("lsh-exact");
+        Cli.ok(with(gg, "--out", exact.toString()));
+        for (int np : new int[] {2, 3}) {
+            Path tiny = tmp.resolve("lsh-tiny-" + np);
+            Outcome o = mpirun(np, with(gg, "--out", tiny.toString(), "--engine", "lsh", "--r", "1e-300", "--r0", "0",
+                "--distributed"));
+            assertEquals(0, o.code(), () -> np + " ranks: " + o.output());
+            assertArrayEquals(Files.readAllBytes(exact.resolve("final.npy")), Files.readAllBytes(tiny.resolve("final.npy")),
+                np + " ranks, r -> 0: the exact engine's final state");
+            Path verified = tmp.resolve("lsh-verified-" + np);
+            Outcome v = mpirun(np, with(gg, "--out", verified.toString(), "--engine", "lsh", "--r", "1e-3",
+                "--compare-exact", "--distributed"));
+            assertEquals(0, v.code(), () -> np + " ranks: " + v.output());
+            double[] max = Cli.column(verified, "max_abs_error");
+            assertEquals(3, max.length);
+            for (double m : max) {
+                assertTrue(m >= 0 && m <= 1e-3, np + " ranks: max |error| against exact " + m);
+            }
+            assertTrue(max[2] > 0, "buckets shared: the error is not zero");
+        }
+        Path paper = tmp.resolve("lsh-paper");
+        Outcome o = mpirun(2, with(gg, "--out", paper.toString(), "--engine", "lsh", "--lsh-mode", "paper",
+            "--distributed"));
+        assertEquals(2, o.code(), o.output());
+        assertEquals(1, o.output().lines().filter(l -> l.startsWith("lshsmile: error:")).count(), o.output());
+        assertTrue(o.output().contains("verified mode only"), o.output());
+        assertFalse(Files.exists(paper), "nothing written");
+    }
+
     @Test
     void slabsThinnerThanTheHaloAreRefusedOnce() throws Exception {
         Path out = tmp.resolve("thin");

@@ -18,12 +18,10 @@ import org.lshsmile.simd.Projections;
  * The rank's {@link LshSmileEngine} (verified mode) steps an extended grid of the slab's layers plus two
  * ghost layers on each side. After every step the two outermost interior layers of each side are sent
  * to the neighbours through the slab grid's halo exchange (the global boundary rule at the ends) and the
- * layers received are written into the ghost elements by {@link LshSmileEngine#overwrite}: a ghost whose
- * value changed leaves its bucket as a singleton, and every element that sees it is checked against its
- * representative before the next evaluation. Ghost elements are evaluated with the rest (their own
- * neighbourhood reaches past the extended grid and is wrapped there), but their results are replaced by the
- * neighbours' values before anything reads them; an interior element that shares a bucket with a ghost has
- * a feature vector within r of the ghost's as the engine sees it, so the shared update is as good as any.
+ * layers received are written into the ghost elements by {@link LshSmileEngine#overwrite}, and every
+ * element whose feature vector contains a ghost that changed is checked against its representative before
+ * the next evaluation. A ghost sits in a bucket of its own that is never evaluated or merged (its own
+ * neighbourhood reaches past the extended grid, so an update computed from it would be wrong).
  *
  * <h2>How buckets relate across ranks</h2>
  * They do not: each rank's buckets hold only its own slab's elements and ghost copies, and no bucket spans
@@ -83,7 +81,8 @@ public final class SlabLshEngine implements Engine {
             g.distribute(null, local.cellOffset() - 2L * layerCells);
             local.refreshHalo(); // collective: the ghost layers
             copyLayers(local, -2, g, 0, count + 4);
-            e = new LshSmileEngine(model, g, dt, LshSmileEngine.Mode.VERIFIED, r, r0, k, l, seed, projections);
+            e = new LshSmileEngine(model, g, dt, LshSmileEngine.Mode.VERIFIED, r, r0, k, l, seed, projections,
+                2 * layerCells, 2 * layerCells);
         } finally {
             if (e == null) {
                 g.close();
@@ -126,10 +125,32 @@ public final class SlabLshEngine implements Engine {
         }
     }
 
-    /** Sends the slab's outer layers, receives the neighbours' into the ghost elements (collective). */
+    /** Writes two layers' values, field-major as {@link #readLayers} reads them, into {@code local}'s layers. */
+    private void writeLayers(int to, double[] values) {
+        boolean threeD = local.is3d();
+        int rows = threeD ? local.ny() : 1;
+        int nx = local.nx();
+        int per = 2 * layerCells;
+        for (int f = 0; f < fields; f++) {
+            for (int i = 0; i < 2; i++) {
+                for (int y = 0; y < rows; y++) {
+                    long a = threeD ? local.index(f, to + i, y, 0) : local.index(f, to + i, 0);
+                    MemorySegment.copy(values, f * per + (i * rows + y) * nx, local.current(), D, a * Double.BYTES, nx);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends the slab's outer layers, receives the neighbours' into the ghost elements (collective). The
+     * outer layers are read from the engine's buckets: the extended grid is written once per {@link #step}
+     * call, not every step.
+     */
     private void exchangeGhosts() {
-        copyLayers(ext, 2, local, 0, 2);
-        copyLayers(ext, count, local, count - 2, 2);
+        lsh.read(2 * layerCells, 2 * layerCells, lower);
+        writeLayers(0, lower);
+        lsh.read(count * layerCells, 2 * layerCells, upper);
+        writeLayers(count - 2, upper);
         local.refreshHalo();
         readLayers(-2, lower);
         readLayers(count, upper);
@@ -151,9 +172,10 @@ public final class SlabLshEngine implements Engine {
         local.acquire(this);
         try {
             for (int s = 0; s < n; s++) {
-                lsh.step(1);
+                lsh.advance(1);
                 exchangeGhosts();
             }
+            lsh.writeGrid();
             copyLayers(ext, 2, local, 0, count);
             local.refreshHalo();
         } finally {

@@ -42,6 +42,8 @@ final class BucketRecords implements AutoCloseable {
     static final int FLAG_REP_DEEP = 16;
     /** The stored features and projections are not the representative's: the next coding starts afresh. */
     static final int FLAG_CODES_STALE = 32;
+    /** A ghost element's own bucket: never evaluated, never merged, changed only by the engine's overwrite. */
+    static final int FLAG_GHOST = 64;
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;

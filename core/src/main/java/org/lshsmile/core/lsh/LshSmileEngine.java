@@ -154,6 +154,9 @@ public final class LshSmileEngine implements Engine {
     private final int[] noff;
     /** Global index of the grid's first cell ({@link Grid#cellOffset()}): keys the models' random sources. */
     private final long cellOffset;
+    /** Elements below this and from {@link #ghostsFrom} on are ghosts. */
+    private final int ghostsBelow;
+    private final int ghostsFrom;
     /** grid index offset of feature i = f*K + q from the index of (0, z, y, x). */
     private final long[] gridOffset;
     private final Arena arena;
@@ -246,6 +249,24 @@ public final class LshSmileEngine implements Engine {
      */
     public LshSmileEngine(Model model, Grid grid, double dt, Mode mode, double r, double r0, int k, int l,
                           long seed, Projections projections) {
+        this(model, grid, dt, mode, r, r0, k, l, seed, projections, 0, 0);
+    }
+
+    /**
+     * Encodes the grid's current state, with the first {@code ghostsBefore} and the last {@code ghostsAfter}
+     * elements (in the grid's cell order) as <em>ghosts</em>: copies of cells another engine owns (a
+     * distributed run's neighbouring slabs). A ghost sits in a bucket of its own that is never evaluated and
+     * never merged; it changes only through {@link #overwrite}, and it appears in its neighbours' feature
+     * vectors and evaluations like any element. Why: a ghost's own neighbourhood reaches past the grid, so an
+     * update computed from it would be wrong, and a bucket it represented would pass that error on.
+     *
+     * @throws IllegalArgumentException as {@link #LshSmileEngine(Model, Grid, double, Mode, double, double, int, int, long)},
+     *                                  or for ghost counts that are negative, overlap or leave no element,
+     *                                  or ghosts in PAPER mode
+     * @throws IllegalStateException    as {@link #LshSmileEngine(Model, Grid, double, Mode, double, double, int, int, long)}
+     */
+    public LshSmileEngine(Model model, Grid grid, double dt, Mode mode, double r, double r0, int k, int l,
+                          long seed, Projections projections, int ghostsBefore, int ghostsAfter) {
         if (model == null || grid == null || mode == null || projections == null) {
             throw new IllegalArgumentException("model, grid, mode and projections must not be null");
         }
@@ -266,6 +287,13 @@ public final class LshSmileEngine implements Engine {
             throw new IllegalArgumentException("need 1 <= K <= 64 and 1 <= L <= 256, got K=" + k + " L=" + l);
         }
         long cells = grid.cells();
+        if (ghostsBefore < 0 || ghostsAfter < 0 || (long) ghostsBefore + ghostsAfter >= cells) {
+            throw new IllegalArgumentException("ghost elements " + ghostsBefore + " before and " + ghostsAfter
+                + " after must be >= 0 and leave elements of the " + cells + " to step");
+        }
+        if ((ghostsBefore > 0 || ghostsAfter > 0) && mode != Mode.VERIFIED) {
+            throw new IllegalArgumentException("ghost elements need the verified mode");
+        }
         if (cells > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("grid of " + cells + " cells is too large for the LSH engine (at most "
                 + Integer.MAX_VALUE / 4 + "); use a smaller grid or the exact engine");
@@ -304,6 +332,8 @@ public final class LshSmileEngine implements Engine {
             noff[q] = (ndz[q] * ny + ndy[q]) * nx + ndx[q];
         }
         this.cellOffset = grid.cellOffset();
+        this.ghostsBelow = ghostsBefore;
+        this.ghostsFrom = (int) cells - ghostsAfter;
         this.gridOffset = new long[dim];
         for (int f = 0; f < m; f++) {
             for (int q = 0; q < points; q++) {
@@ -418,6 +448,12 @@ public final class LshSmileEngine implements Engine {
                 if (patterns == null) {
                     gatherGrid(g, z, y, x, cur);
                     newRecord(e, e, cur);
+                    continue;
+                }
+                if (isGhost(e)) {
+                    gatherGrid(g, z, y, x, cur);
+                    rec.addFlag(newRecord(e, e, cur), BucketRecords.FLAG_GHOST);
+                    prevRec = -1; // nothing joins a ghost's bucket
                     continue;
                 }
                 int b;
@@ -568,6 +604,10 @@ public final class LshSmileEngine implements Engine {
         return Math.max(0, Math.min(size - 1, j));
     }
 
+    private boolean isGhost(int e) {
+        return e < ghostsBelow || e >= ghostsFrom;
+    }
+
     /** Whether every point of the neighbourhood of (z, y, x) is an interior element: then neighbours are e + noff[q]. */
     private boolean inner(int z, int y, int x) {
         return y >= 2 && y < ny - 2 && x >= 2 && x < nx - 2 && (!threeD || (z >= 2 && z < nz - 2));
@@ -664,7 +704,79 @@ public final class LshSmileEngine implements Engine {
         }
     }
 
+    /**
+     * Advances {@code count} steps like {@link #step(int)} but leaves the grid as it was: {@link #writeGrid()},
+     * or the next {@link #step(int)}, brings it up to date. Why: writing the grid costs a pass over every
+     * element whose bucket moved, which a caller that reads a few elements per step ({@link #read}) does not
+     * need every step.
+     *
+     * @throws IllegalArgumentException as {@link #step(int)}
+     * @throws IllegalStateException    as {@link #step(int)}
+     */
+    public void advance(int count) {
+        ensureOpen();
+        if (count < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + count);
+        }
+        grid.ensureOpen();
+        if (count == 0) {
+            return;
+        }
+        grid.acquire(this);
+        stepping = Thread.currentThread();
+        try {
+            advanceHeld(count);
+        } finally {
+            stepping = null;
+            grid.release(this);
+        }
+    }
+
+    /**
+     * Writes the buckets' values of the elements that changed since the grid was last written into the grid's
+     * current buffer, and refreshes its halo.
+     *
+     * @throws IllegalStateException as {@link #step(int)}
+     */
+    public void writeGrid() {
+        ensureOpen();
+        grid.ensureOpen();
+        grid.acquire(this);
+        try {
+            materialize();
+        } finally {
+            grid.release(this);
+        }
+    }
+
+    /**
+     * The current values of elements {@code [from, from + count)} (in the grid's cell order), read from
+     * their buckets, into {@code out[f * count + i]} for element {@code from + i}.
+     *
+     * @throws IllegalArgumentException for a range outside the grid or an array of the wrong length
+     * @throws IllegalStateException    when the engine is closed or used from another thread
+     */
+    public void read(int from, int count, double[] out) {
+        ensureOpen();
+        if (out == null || from < 0 || count < 0 || from > n - count || out.length != (long) count * m) {
+            throw new IllegalArgumentException("read of elements [" + from + ", " + from + " + " + count + ") into "
+                + (out == null ? "null" : out.length + " values") + ": need a range within the " + n
+                + " elements and " + m + " values per element");
+        }
+        for (int i = 0; i < count; i++) {
+            int b = recOf.getAtIndex(I, from + i);
+            for (int f = 0; f < m; f++) {
+                out[f * count + i] = rec.value(b, f);
+            }
+        }
+    }
+
     private void stepHeld(int count) {
+        advanceHeld(count);
+        materialize();
+    }
+
+    private void advanceHeld(int count) {
         for (int s = 0; s < count; s++) {
             oneStep();
             if (checkInvariants) {
@@ -674,7 +786,6 @@ public final class LshSmileEngine implements Engine {
                 listener.afterStep(last);
             }
         }
-        materialize();
     }
 
     private void resetCounters() {
@@ -690,8 +801,16 @@ public final class LshSmileEngine implements Engine {
         long t0 = System.nanoTime();
         double dx = grid.dx();
         // 1. one evaluation per bucket, at its representative, from the old state
+        int ghostBuckets = 0;
         for (int i = 0; i < liveCount; i++) {
             int b = live.getAtIndex(I, i);
+            if (rec.hasFlag(b, BucketRecords.FLAG_GHOST)) {
+                for (int f = 0; f < m; f++) {
+                    newVal.setAtIndex(D, (long) i * m + f, rec.value(b, f)); // unchanged until overwritten
+                }
+                ghostBuckets++;
+                continue;
+            }
             int re = rec.rep(b);
             gather(re, nb, evalPoints);
             // random sources are keyed by the global cell: the grid's first cell is cellOffset (0 unless the
@@ -704,7 +823,7 @@ public final class LshSmileEngine implements Engine {
             }
             MemorySegment.copy(out, 0, newVal, D, (long) i * m * Double.BYTES, m);
         }
-        evals = liveCount;
+        evals = liveCount - ghostBuckets;
         // 2. commit; a bucket that drifted more than r0 puts the elements that see its members on the queue
         int actives = 0;
         for (int i = 0; i < liveCount; i++) {
@@ -1064,6 +1183,10 @@ public final class LshSmileEngine implements Engine {
             while (count < BATCH && done < recodeCount) {
                 int b = recode.getAtIndex(I, done++);
                 if (rec.isFree(b)) {
+                    continue;
+                }
+                if (rec.hasFlag(b, BucketRecords.FLAG_GHOST)) {
+                    rec.clearFlag(b, BucketRecords.FLAG_RECODE); // in no table: never merged
                     continue;
                 }
                 rec.clearFlag(b, BucketRecords.FLAG_RECODE);
@@ -1605,9 +1728,11 @@ public final class LshSmileEngine implements Engine {
      * Sets elements {@code [from, from + count)} (in the grid's cell order) to new values between steps, as an
      * outside source changes them: a distributed run's ghost layers, received from the neighbouring ranks. Each
      * element whose value differs (bitwise) from its bucket's leaves the bucket as a singleton with the new value
-     * and gets new codes, and every element whose feature vector contains it is checked against its
-     * representative (distance at most r, else it leaves too) and merges are tried, all before the next
-     * evaluation; the grid is brought up to date. VERIFIED mode only: the published algorithm has no such check.
+     * (a singleton takes it in place). Once an element's value has drifted more than r0 since it was last
+     * hashed (at once when it left a bucket) it gets new codes and every element whose feature vector contains
+     * it is checked against its representative (distance at most r, else it leaves too) and merges are tried,
+     * as after an evaluation, all before the next evaluation. The grid is brought up to date by the next {@link #step(int)} or {@link #writeGrid()}.
+     * VERIFIED mode only: the published algorithm has no such check.
      *
      * @param values field-major, {@code values[f * count + i]} for element {@code from + i}
      * @throws IllegalArgumentException for a range outside the grid or a values array of the wrong length
@@ -1637,24 +1762,31 @@ public final class LshSmileEngine implements Engine {
                 if (same) {
                     continue;
                 }
-                int s1 = rec.count(b) > 1 ? splitOff(e, b) : b;
+                boolean split = rec.count(b) > 1;
+                int s1 = split ? splitOff(e, b) : b;
+                double drift = 0;
                 for (int f = 0; f < m; f++) {
-                    rec.setValue(s1, f, values[f * count + i]);
+                    double v = values[f * count + i];
+                    drift = Math.max(drift, Math.abs(v - rec.hashed(s1, f)));
+                    rec.setValue(s1, f, v);
                 }
-                rec.markHashed(s1);
-                rec.setCacheStamp(s1, -1);
-                rec.addFlag(s1, BucketRecords.FLAG_CODES_STALE);
-                rec.clearFlag(s1, BucketRecords.FLAG_REP_DEEP);
-                markRecode(s1);
                 markDirty(s1);
-                queueAround(e);
-                changed++;
+                // as a bucket's own update: the elements that see e are checked once its value has drifted more
+                // than r0 since it was last hashed (a ghost in a relaxing grain moves a little every step)
+                if (split || drift > r0 || Double.isNaN(drift)) {
+                    rec.markHashed(s1);
+                    rec.setCacheStamp(s1, -1);
+                    rec.addFlag(s1, BucketRecords.FLAG_CODES_STALE);
+                    rec.clearFlag(s1, BucketRecords.FLAG_REP_DEEP);
+                    markRecode(s1);
+                    queueAround(e);
+                    changed++;
+                }
             }
             if (changed > 0) {
                 stamp++;
                 settle();
             }
-            materialize();
         } finally {
             grid.release(this);
         }
