@@ -109,8 +109,11 @@ public final class SlabLshEngine implements Engine {
         }
     }
 
-    /** Reads two layers of {@code src} from layer {@code from} into {@code out}, field-major. */
-    private void readLayers(int from, double[] out) {
+    /**
+     * Moves two layers of the slab grid, from layer {@code first}, to ({@code toGrid}) or from {@code values},
+     * field-major as {@link LshSmileEngine#read} lists elements.
+     */
+    private void moveLayers(int first, double[] values, boolean toGrid) {
         boolean threeD = local.is3d();
         int rows = threeD ? local.ny() : 1;
         int nx = local.nx();
@@ -118,24 +121,13 @@ public final class SlabLshEngine implements Engine {
         for (int f = 0; f < fields; f++) {
             for (int i = 0; i < 2; i++) {
                 for (int y = 0; y < rows; y++) {
-                    long a = threeD ? local.index(f, from + i, y, 0) : local.index(f, from + i, 0);
-                    MemorySegment.copy(local.current(), D, a * Double.BYTES, out, f * per + (i * rows + y) * nx, nx);
-                }
-            }
-        }
-    }
-
-    /** Writes two layers' values, field-major as {@link #readLayers} reads them, into {@code local}'s layers. */
-    private void writeLayers(int to, double[] values) {
-        boolean threeD = local.is3d();
-        int rows = threeD ? local.ny() : 1;
-        int nx = local.nx();
-        int per = 2 * layerCells;
-        for (int f = 0; f < fields; f++) {
-            for (int i = 0; i < 2; i++) {
-                for (int y = 0; y < rows; y++) {
-                    long a = threeD ? local.index(f, to + i, y, 0) : local.index(f, to + i, 0);
-                    MemorySegment.copy(values, f * per + (i * rows + y) * nx, local.current(), D, a * Double.BYTES, nx);
+                    long a = (threeD ? local.index(f, first + i, y, 0) : local.index(f, first + i, 0)) * Double.BYTES;
+                    int v = f * per + (i * rows + y) * nx;
+                    if (toGrid) {
+                        MemorySegment.copy(values, v, local.current(), D, a, nx);
+                    } else {
+                        MemorySegment.copy(local.current(), D, a, values, v, nx);
+                    }
                 }
             }
         }
@@ -148,12 +140,12 @@ public final class SlabLshEngine implements Engine {
      */
     private void exchangeGhosts() {
         lsh.read(2 * layerCells, 2 * layerCells, lower);
-        writeLayers(0, lower);
+        moveLayers(0, lower, true);
         lsh.read(count * layerCells, 2 * layerCells, upper);
-        writeLayers(count - 2, upper);
+        moveLayers(count - 2, upper, true);
         local.refreshHalo();
-        readLayers(-2, lower);
-        readLayers(count, upper);
+        moveLayers(-2, lower, false);
+        moveLayers(count, upper, false);
         lsh.overwrite(0, 2 * layerCells, lower);
         lsh.overwrite((count + 2) * layerCells, 2 * layerCells, upper);
     }

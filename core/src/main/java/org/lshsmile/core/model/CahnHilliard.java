@@ -192,22 +192,26 @@ public final class CahnHilliard implements Model {
     public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
         double inv = 1.0 / (dx * dx);
         double mdt = mobility * dt;
-        double muC = mu(nb, Neighbourhood.CENTER, inv);
-        double muW = mu(nb, Neighbourhood.W, inv);
-        double muE = mu(nb, Neighbourhood.E, inv);
-        double muN = mu(nb, Neighbourhood.N, inv);
-        double muS = mu(nb, Neighbourhood.S, inv);
+        double muC = mu(nb, Neighbourhood.CENTER, inv, false);
+        double muW = mu(nb, Neighbourhood.W, inv, false);
+        double muE = mu(nb, Neighbourhood.E, inv, false);
+        double muN = mu(nb, Neighbourhood.N, inv, false);
+        double muS = mu(nb, Neighbourhood.S, inv, false);
         double lap = (((muW + muE) + (muN + muS)) - 4.0 * muC) * inv;
         double v = nb[Neighbourhood.CENTER] + mdt * lap;
         out[0] = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
     }
 
-    /** mu at stencil point p (CENTER, W, E, N or S), as the dense kernel computes it. */
-    private double mu(double[] nb, int p, double inv) {
+    /**
+     * mu at direct point p, as the dense kernel computes it: of the 2-D {@link Neighbourhood} (CENTER, W, E, N
+     * or S) with the five-point Laplacian, or of the {@link Neighbourhood3d} (also F, B) with the seven-point
+     * one ({@code Scalar3d.chMuRow}).
+     */
+    private double mu(double[] nb, int p, double inv, boolean threeD) {
         double twoRho = 2.0 * rho;
         double sum = ca + cb;
         double ctr = nb[p];
-        double lap = Neighbourhood.lap(nb, 0, p, inv);
+        double lap = threeD ? Neighbourhood3d.lap(nb, 0, p, inv) : Neighbourhood.lap(nb, 0, p, inv);
         double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
         return df - kappa * lap;
     }
@@ -224,26 +228,16 @@ public final class CahnHilliard implements Model {
     public void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
         double inv = 1.0 / (dx * dx);
         double mdt = mobility * dt;
-        double muC = mu3d(nb, Neighbourhood3d.CENTER, inv);
-        double muW = mu3d(nb, Neighbourhood3d.W, inv);
-        double muE = mu3d(nb, Neighbourhood3d.E, inv);
-        double muN = mu3d(nb, Neighbourhood3d.N, inv);
-        double muS = mu3d(nb, Neighbourhood3d.S, inv);
-        double muF = mu3d(nb, Neighbourhood3d.F, inv);
-        double muB = mu3d(nb, Neighbourhood3d.B, inv);
+        double muC = mu(nb, Neighbourhood3d.CENTER, inv, true);
+        double muW = mu(nb, Neighbourhood3d.W, inv, true);
+        double muE = mu(nb, Neighbourhood3d.E, inv, true);
+        double muN = mu(nb, Neighbourhood3d.N, inv, true);
+        double muS = mu(nb, Neighbourhood3d.S, inv, true);
+        double muF = mu(nb, Neighbourhood3d.F, inv, true);
+        double muB = mu(nb, Neighbourhood3d.B, inv, true);
         double lap = ((((muW + muE) + (muN + muS)) - 4.0 * muC) + ((muF + muB) - 2.0 * muC)) * inv;
         double v = nb[Neighbourhood3d.CENTER] + mdt * lap;
         out[0] = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
-    }
-
-    /** mu at direct point p of the {@link Neighbourhood3d} (CENTER, W, E, N, S, F or B), as {@code Scalar3d.chMuRow}. */
-    private double mu3d(double[] nb, int p, double inv) {
-        double twoRho = 2.0 * rho;
-        double sum = ca + cb;
-        double ctr = nb[p];
-        double lap = Neighbourhood3d.lap(nb, 0, p, inv);
-        double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
-        return df - kappa * lap;
     }
 
     @Override

@@ -246,49 +246,37 @@ public final class GrainGrowth implements Model {
      */
     @Override
     public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
-        final int n = Neighbourhood.SIZE;
-        double inv = 1.0 / (dx * dx);
-        double e0 = nb[Neighbourhood.CENTER];
-        double sumSq = e0 * e0;
-        for (int f = 1; f < q; f++) {
-            double e = nb[f * n + Neighbourhood.CENTER];
-            sumSq = sumSq + e * e;
-        }
-        for (int f = 0; f < q; f++) {
-            int base = f * n;
-            double lq = mobility[f] * dt;
-            double kq = kappa[f];
-            double ctr = nb[base + Neighbourhood.CENTER];
-            double lap = Neighbourhood.lap(nb, base, Neighbourhood.CENTER, inv);
-            double sq = ctr * ctr;
-            double other = sumSq - sq;
-            double bulk = ctr * ((b * sq - a) + 2.0 * other);
-            double v = ctr - lq * (bulk - kq * lap);
-            v = Math.abs(v) < StencilKernels.FLUSH_BELOW ? 0.0 : v;
-            if (clamp) {
-                v = Math.min(Math.max(v, 0.0), 1.0);
-            }
-            out[f] = v;
-        }
+        evalCell(nb, false, dt, dx, out);
     }
 
     /** The 3-D update of {@link #evalNew}: the seven-point Laplacian of {@code Scalar3d}, then the same cell update. */
     @Override
     public void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
-        final int n = Neighbourhood3d.SIZE;
+        evalCell(nb, true, dt, dx, out);
+    }
+
+    @Override
+    public int evalPoints3d() {
+        return Neighbourhood3d.DIRECT;
+    }
+
+    /** One element's update from its 2-D {@link Neighbourhood} or its {@link Neighbourhood3d}. */
+    private void evalCell(double[] nb, boolean threeD, double dt, double dx, double[] out) {
+        final int n = threeD ? Neighbourhood3d.SIZE : Neighbourhood.SIZE;
         double inv = 1.0 / (dx * dx);
-        double e0 = nb[Neighbourhood3d.CENTER];
+        double e0 = nb[0]; // CENTER is point 0 of both neighbourhoods
         double sumSq = e0 * e0;
         for (int f = 1; f < q; f++) {
-            double e = nb[f * n + Neighbourhood3d.CENTER];
+            double e = nb[f * n];
             sumSq = sumSq + e * e;
         }
         for (int f = 0; f < q; f++) {
             int base = f * n;
             double lq = mobility[f] * dt;
             double kq = kappa[f];
-            double ctr = nb[base + Neighbourhood3d.CENTER];
-            double lap = Neighbourhood3d.lap(nb, base, Neighbourhood3d.CENTER, inv);
+            double ctr = nb[base];
+            double lap = threeD ? Neighbourhood3d.lap(nb, base, Neighbourhood3d.CENTER, inv)
+                : Neighbourhood.lap(nb, base, Neighbourhood.CENTER, inv);
             double sq = ctr * ctr;
             double other = sumSq - sq;
             double bulk = ctr * ((b * sq - a) + 2.0 * other);
@@ -299,11 +287,6 @@ public final class GrainGrowth implements Model {
             }
             out[f] = v;
         }
-    }
-
-    @Override
-    public int evalPoints3d() {
-        return Neighbourhood3d.DIRECT;
     }
 
     @Override

@@ -326,72 +326,28 @@ public final class Nanovoid implements Model {
     @Override
     public void evalNew(double[] nb, double dt, double dx, long step, int y, int x, int nx, double[] out) {
         final int n = Neighbourhood.SIZE;
-        final double eps = StencilKernels.Nanovoid.EPS;
-        final double ev = values[I_EV];
-        final double ei = values[I_EI];
         final double kt = values[I_KT];
-        final double ke = values[I_KE];
-        final double rb = values[I_RB];
-        final double rs = values[I_RS];
         final double mv = values[I_DV] / kt;
         final double mi = values[I_DI] / kt;
-        final double mob = values[I_L];
         final double inv = 1.0 / (dx * dx);
-        double muVC = mu(nb, Neighbourhood.CENTER, true, inv);
-        double muVW = mu(nb, Neighbourhood.W, true, inv);
-        double muVE = mu(nb, Neighbourhood.E, true, inv);
-        double muVN = mu(nb, Neighbourhood.N, true, inv);
-        double muVS = mu(nb, Neighbourhood.S, true, inv);
-        double muIC = mu(nb, Neighbourhood.CENTER, false, inv);
-        double muIW = mu(nb, Neighbourhood.W, false, inv);
-        double muIE = mu(nb, Neighbourhood.E, false, inv);
-        double muIN = mu(nb, Neighbourhood.N, false, inv);
-        double muIS = mu(nb, Neighbourhood.S, false, inv);
+        double muVC = mu(nb, Neighbourhood.CENTER, true, inv, false);
+        double muVW = mu(nb, Neighbourhood.W, true, inv, false);
+        double muVE = mu(nb, Neighbourhood.E, true, inv, false);
+        double muVN = mu(nb, Neighbourhood.N, true, inv, false);
+        double muVS = mu(nb, Neighbourhood.S, true, inv, false);
+        double muIC = mu(nb, Neighbourhood.CENTER, false, inv, false);
+        double muIW = mu(nb, Neighbourhood.W, false, inv, false);
+        double muIE = mu(nb, Neighbourhood.E, false, inv, false);
+        double muIN = mu(nb, Neighbourhood.N, false, inv, false);
+        double muIS = mu(nb, Neighbourhood.S, false, inv, false);
         double cv = nb[Neighbourhood.CENTER];
         double ci = nb[n + Neighbourhood.CENTER];
         double eta = nb[2 * n + Neighbourhood.CENTER];
         boolean conservative = form == Form.CONSERVATIVE;
         double divV = divergence(nb, 0, muVC, muVW, muVE, muVN, muVS, mv, cv, inv, conservative);
         double divI = divergence(nb, n, muIC, muIW, muIE, muIN, muIS, mi, ci, inv, conservative);
-        double rec = ((rb + rs * (eta * eta)) * cv) * ci;
         double lapE = Neighbourhood.lap(nb, 2 * n, Neighbourhood.CENTER, inv);
-        double rest = (1.0 - cv) - ci;
-        double lr = Kernels.log(Math.max(rest, eps));
-        double fs = (ev * cv + ei * ci) + kt * ((cv * Kernels.log(Math.max(cv, eps))
-            + ci * Kernels.log(Math.max(ci, eps))) + rest * lr);
-        if (voidMask && rest < eps) {
-            fs = 0.0;
-        }
-        double cvm1 = cv - 1.0;
-        double fv = cvm1 * cvm1 + ci * ci;
-        double dEta = -mob * (((2.0 * (eta - 1.0)) * fs + (2.0 * eta) * fv) - ke * lapE);
-        double nv = cv + dt * (divV - rec);
-        double ni = ci + dt * (divI - rec);
-        double ne = eta + dt * dEta;
-        nv = Math.abs(nv) < StencilKernels.FLUSH_BELOW ? 0.0 : nv;
-        ni = Math.abs(ni) < StencilKernels.FLUSH_BELOW ? 0.0 : ni;
-        ne = Math.abs(ne) < StencilKernels.FLUSH_BELOW ? 0.0 : ne;
-        if (sources.any()) {
-            long key = CounterRandom.key(sources.seed(), step, (long) y * nx + x);
-            double pv = 0;
-            double pi = 0;
-            if (sources.cascades() && eta < 0.8 && CounterRandom.uniform(key, 0) < sources.pCascade()) {
-                double p = CounterRandom.uniform(key, 1) * sources.vg();
-                pv = sources.bias() * p;
-                pi = (1 - sources.bias()) * p;
-            }
-            nv = nv + dt * (noise(key, 0) + pv);
-            ni = ni + dt * (noise(key, 1) + pi);
-            ne = ne + dt * (noise(key, 2) + (pv - pi));
-        }
-        if (clamp) {
-            nv = Math.min(Math.max(nv, 0.0), 1.0);
-            ni = Math.min(Math.max(ni, 0.0), 1.0);
-            ne = Math.min(Math.max(ne, 0.0), 1.0);
-        }
-        out[0] = nv;
-        out[1] = ni;
-        out[2] = ne;
+        finish(cv, ci, eta, divV, divI, lapE, dt, step, (long) y * nx + x, out);
     }
 
     /** Thermal noise of field f for a source key, 0 when noise is off (as {@code addSources} draws it). */
@@ -399,9 +355,13 @@ public final class Nanovoid implements Model {
         return sources.noise() ? sources.amplitude() * CounterRandom.gaussian(key, 2 + 2 * f) : 0;
     }
 
-    /** mu_v ({@code vacancy}) or mu_i at stencil point p (CENTER, W, E, N or S), as the dense kernel computes it. */
-    private double mu(double[] nb, int p, boolean vacancy, double inv) {
-        final int n = Neighbourhood.SIZE;
+    /**
+     * mu_v ({@code vacancy}) or mu_i at direct point p, as the dense kernel computes it: of the 2-D
+     * {@link Neighbourhood} (CENTER, W, E, N or S; five-point Laplacians) or of the {@link Neighbourhood3d}
+     * (also F, B; seven-point, as {@code Scalar3d.nanovoidMuRow}).
+     */
+    private double mu(double[] nb, int p, boolean vacancy, double inv, boolean threeD) {
+        final int n = threeD ? Neighbourhood3d.SIZE : Neighbourhood.SIZE;
         final double eps = StencilKernels.Nanovoid.EPS;
         final double kt = values[I_KT];
         double cv = nb[p];
@@ -413,14 +373,14 @@ public final class Nanovoid implements Model {
         double rest = (1.0 - cv) - ci;
         double lr = Kernels.log(Math.max(rest, eps));
         if (vacancy) {
-            double lapV = Neighbourhood.lap(nb, 0, p, inv);
+            double lapV = threeD ? Neighbourhood3d.lap(nb, 0, p, inv) : Neighbourhood.lap(nb, 0, p, inv);
             double dfv = values[I_EV] + kt * (Kernels.log(Math.max(cv, eps)) - lr);
             if (voidMask && rest < eps) {
                 dfv = 0.0;
             }
             return (h * dfv + j * (2.0 * (cv - 1.0))) - values[I_KV] * lapV;
         }
-        double lapI = Neighbourhood.lap(nb, n, p, inv);
+        double lapI = threeD ? Neighbourhood3d.lap(nb, n, p, inv) : Neighbourhood.lap(nb, n, p, inv);
         double dfi = values[I_EI] + kt * (Kernels.log(Math.max(ci, eps)) - lr);
         if (voidMask && rest < eps) {
             dfi = 0.0;
@@ -460,6 +420,34 @@ public final class Nanovoid implements Model {
     @Override
     public void evalNew3d(double[] nb, double dt, double dx, long step, long cell, double[] out) {
         final int n = Neighbourhood3d.SIZE;
+        final double kt = values[I_KT];
+        final double mv = values[I_DV] / kt;
+        final double mi = values[I_DI] / kt;
+        final double inv = 1.0 / (dx * dx);
+        boolean conservative = form == Form.CONSERVATIVE;
+        double cv = nb[Neighbourhood3d.CENTER];
+        double ci = nb[n + Neighbourhood3d.CENTER];
+        double eta = nb[2 * n + Neighbourhood3d.CENTER];
+        double divV = divergence3d(nb, 0, mu(nb, Neighbourhood3d.CENTER, true, inv, true),
+            mu(nb, Neighbourhood3d.W, true, inv, true), mu(nb, Neighbourhood3d.E, true, inv, true),
+            mu(nb, Neighbourhood3d.N, true, inv, true), mu(nb, Neighbourhood3d.S, true, inv, true),
+            mu(nb, Neighbourhood3d.F, true, inv, true), mu(nb, Neighbourhood3d.B, true, inv, true), mv, cv, inv,
+            conservative);
+        double divI = divergence3d(nb, n, mu(nb, Neighbourhood3d.CENTER, false, inv, true),
+            mu(nb, Neighbourhood3d.W, false, inv, true), mu(nb, Neighbourhood3d.E, false, inv, true),
+            mu(nb, Neighbourhood3d.N, false, inv, true), mu(nb, Neighbourhood3d.S, false, inv, true),
+            mu(nb, Neighbourhood3d.F, false, inv, true), mu(nb, Neighbourhood3d.B, false, inv, true), mi, ci, inv,
+            conservative);
+        double lapE = Neighbourhood3d.lap(nb, 2 * n, Neighbourhood3d.CENTER, inv);
+        finish(cv, ci, eta, divV, divI, lapE, dt, step, cell, out);
+    }
+
+    /**
+     * The rest of an element's update once the divergences and the Laplacian of eta are known (2-D and 3-D
+     * alike): recombination, the Allen-Cahn term, the flush, the random sources of {@code cell}, the clamp.
+     */
+    private void finish(double cv, double ci, double eta, double divV, double divI, double lapE, double dt, long step,
+                        long cell, double[] out) {
         final double eps = StencilKernels.Nanovoid.EPS;
         final double ev = values[I_EV];
         final double ei = values[I_EI];
@@ -467,25 +455,8 @@ public final class Nanovoid implements Model {
         final double ke = values[I_KE];
         final double rb = values[I_RB];
         final double rs = values[I_RS];
-        final double mv = values[I_DV] / kt;
-        final double mi = values[I_DI] / kt;
         final double mob = values[I_L];
-        final double inv = 1.0 / (dx * dx);
-        boolean conservative = form == Form.CONSERVATIVE;
-        double cv = nb[Neighbourhood3d.CENTER];
-        double ci = nb[n + Neighbourhood3d.CENTER];
-        double eta = nb[2 * n + Neighbourhood3d.CENTER];
-        double divV = divergence3d(nb, 0, mu3d(nb, Neighbourhood3d.CENTER, true, inv),
-            mu3d(nb, Neighbourhood3d.W, true, inv), mu3d(nb, Neighbourhood3d.E, true, inv),
-            mu3d(nb, Neighbourhood3d.N, true, inv), mu3d(nb, Neighbourhood3d.S, true, inv),
-            mu3d(nb, Neighbourhood3d.F, true, inv), mu3d(nb, Neighbourhood3d.B, true, inv), mv, cv, inv, conservative);
-        double divI = divergence3d(nb, n, mu3d(nb, Neighbourhood3d.CENTER, false, inv),
-            mu3d(nb, Neighbourhood3d.W, false, inv), mu3d(nb, Neighbourhood3d.E, false, inv),
-            mu3d(nb, Neighbourhood3d.N, false, inv), mu3d(nb, Neighbourhood3d.S, false, inv),
-            mu3d(nb, Neighbourhood3d.F, false, inv), mu3d(nb, Neighbourhood3d.B, false, inv), mi, ci, inv,
-            conservative);
         double rec = ((rb + rs * (eta * eta)) * cv) * ci;
-        double lapE = Neighbourhood3d.lap(nb, 2 * n, Neighbourhood3d.CENTER, inv);
         double rest = (1.0 - cv) - ci;
         double lr = Kernels.log(Math.max(rest, eps));
         double fs = (ev * cv + ei * ci) + kt * ((cv * Kernels.log(Math.max(cv, eps))
@@ -523,38 +494,6 @@ public final class Nanovoid implements Model {
         out[0] = nv;
         out[1] = ni;
         out[2] = ne;
-    }
-
-    /**
-     * mu_v ({@code vacancy}) or mu_i at direct point p of the {@link Neighbourhood3d} (CENTER, W, E, N, S, F
-     * or B), as {@code Scalar3d.nanovoidMuRow} computes it.
-     */
-    private double mu3d(double[] nb, int p, boolean vacancy, double inv) {
-        final int n = Neighbourhood3d.SIZE;
-        final double eps = StencilKernels.Nanovoid.EPS;
-        final double kt = values[I_KT];
-        double cv = nb[p];
-        double ci = nb[n + p];
-        double eta = nb[2 * n + p];
-        double em1 = eta - 1.0;
-        double h = em1 * em1;
-        double j = eta * eta;
-        double rest = (1.0 - cv) - ci;
-        double lr = Kernels.log(Math.max(rest, eps));
-        if (vacancy) {
-            double lapV = Neighbourhood3d.lap(nb, 0, p, inv);
-            double dfv = values[I_EV] + kt * (Kernels.log(Math.max(cv, eps)) - lr);
-            if (voidMask && rest < eps) {
-                dfv = 0.0;
-            }
-            return (h * dfv + j * (2.0 * (cv - 1.0))) - values[I_KV] * lapV;
-        }
-        double lapI = Neighbourhood3d.lap(nb, n, p, inv);
-        double dfi = values[I_EI] + kt * (Kernels.log(Math.max(ci, eps)) - lr);
-        if (voidMask && rest < eps) {
-            dfi = 0.0;
-        }
-        return (h * dfi + j * (2.0 * ci)) - values[I_KI] * lapI;
     }
 
     /**

@@ -93,29 +93,25 @@ class SlabGridTest {
         }
     }
 
-    /** Runs {@code ranks} threads, each stepping its slab; returns rank 0's gathered state. */
-    static double[] distributed(Case c, int nz, int ny, int nx, Boundary bc, double[] init, int steps, int ranks,
-                                Function<Grid, Engine> engine) throws Exception {
+    /** What one rank does, with its communicator. */
+    @FunctionalInterface
+    interface RankBody<T> {
+        T run(Communicator comm) throws Exception;
+    }
+
+    /** Runs {@code body} on {@code ranks} threads standing in for ranks; their results in rank order. */
+    static <T> List<T> onRanks(int ranks, RankBody<T> body) throws Exception {
         ThreadCommunicator.World world = new ThreadCommunicator.World(ranks);
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
         try {
-            List<Future<double[]>> results = new ArrayList<>();
+            List<Future<T>> futures = new ArrayList<>();
             for (int r = 0; r < ranks; r++) {
                 Communicator comm = world.rank(r);
-                results.add(pool.submit(() -> {
-                    try (SlabGrid sg = new SlabGrid(comm, c.model().fields(), nz, ny, nx, 1.0, bc)) {
-                        sg.scatter(init);
-                        try (Engine e = engine.apply(sg.local())) {
-                            e.step(steps);
-                        }
-                        return sg.gather(0);
-                    }
-                }));
+                futures.add(pool.submit(() -> body.run(comm)));
             }
-            double[] out = null;
-            for (Future<double[]> f : results) {
-                double[] v = f.get();
-                out = out == null ? v : out;
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                out.add(f.get());
             }
             return out;
         } catch (ExecutionException e) {
@@ -123,6 +119,20 @@ class SlabGridTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Runs {@code ranks} threads, each stepping its slab; returns rank 0's gathered state. */
+    static double[] distributed(Case c, int nz, int ny, int nx, Boundary bc, double[] init, int steps, int ranks,
+                                Function<Grid, Engine> engine) throws Exception {
+        return onRanks(ranks, comm -> {
+            try (SlabGrid sg = new SlabGrid(comm, c.model().fields(), nz, ny, nx, 1.0, bc)) {
+                sg.scatter(init);
+                try (Engine e = engine.apply(sg.local())) {
+                    e.step(steps);
+                }
+                return sg.gather(0);
+            }
+        }).get(0);
     }
 
     static void assertSameBits(double[] a, double[] b, String what) {

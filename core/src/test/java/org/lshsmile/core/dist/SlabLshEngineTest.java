@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,39 +37,21 @@ class SlabLshEngineTest {
     /** Runs {@code ranks} threads, each stepping its slab with a {@link SlabLshEngine}; rank 0's gathered state. */
     static Result distributed(SlabGridTest.Case c, int nz, int ny, int nx, double dx, Boundary bc, double[] init,
                               int steps, int chunk, int ranks, double r, double r0) throws Exception {
-        ThreadCommunicator.World world = new ThreadCommunicator.World(ranks);
-        ExecutorService pool = Executors.newFixedThreadPool(ranks);
-        try {
-            List<Future<Result>> results = new ArrayList<>();
-            for (int k = 0; k < ranks; k++) {
-                Communicator comm = world.rank(k);
-                results.add(pool.submit(() -> {
-                    try (SlabGrid sg = new SlabGrid(comm, c.model().fields(), nz, ny, nx, dx, bc)) {
-                        sg.scatter(init);
-                        int buckets;
-                        try (SlabLshEngine e = new SlabLshEngine(sg, c.model(), c.dt(), r, r0, 3, 10, 42,
-                            KernelSets.projections("scalar"))) {
-                            for (int done = 0; done < steps; done += chunk) {
-                                e.step(Math.min(chunk, steps - done));
-                            }
-                            assertEquals(steps, e.stepsDone());
-                            buckets = (int) comm.allreduceSum(new double[] {e.slabEngine().buckets()})[0];
-                        }
-                        return new Result(sg.gather(0), buckets);
+        return SlabGridTest.onRanks(ranks, comm -> {
+            try (SlabGrid sg = new SlabGrid(comm, c.model().fields(), nz, ny, nx, dx, bc)) {
+                sg.scatter(init);
+                int buckets;
+                try (SlabLshEngine e = new SlabLshEngine(sg, c.model(), c.dt(), r, r0, 3, 10, 42,
+                    KernelSets.projections("scalar"))) {
+                    for (int done = 0; done < steps; done += chunk) {
+                        e.step(Math.min(chunk, steps - done));
                     }
-                }));
+                    assertEquals(steps, e.stepsDone());
+                    buckets = (int) comm.allreduceSum(new double[] {e.slabEngine().buckets()})[0];
+                }
+                return new Result(sg.gather(0), buckets);
             }
-            Result out = null;
-            for (Future<Result> f : results) {
-                Result v = f.get();
-                out = out == null ? v : out;
-            }
-            return out;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        } finally {
-            pool.shutdownNow();
-        }
+        }).get(0);
     }
 
     static double[] exact(SlabGridTest.Case c, int nz, int ny, int nx, double dx, Boundary bc, double[] init,
