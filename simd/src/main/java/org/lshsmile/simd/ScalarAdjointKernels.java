@@ -53,32 +53,33 @@ final class ScalarAdjointKernels implements AdjointKernels {
         double lk = lq * kq;
         double dA = 0;
         double dB = 0;
-        double dL = 0;
-        double dK = 0;
+        double dBulk = 0;
+        double dLap = 0;
         for (int c = from; c < to; c++) {
             long i = base + c;
             double e = eta.getAtIndex(D, i);
-            double lapE = (((eta.getAtIndex(D, i - 1) + eta.getAtIndex(D, i + 1))
-                + (eta.getAtIndex(D, i - rowStride) + eta.getAtIndex(D, i + rowStride))) - 4.0 * e) * invDx2;
             double l = lam.getAtIndex(D, i);
             double lapL = (((lam.getAtIndex(D, i - 1) + lam.getAtIndex(D, i + 1))
                 + (lam.getAtIndex(D, i - rowStride) + lam.getAtIndex(D, i + rowStride))) - 4.0 * l) * invDx2;
             double sq = e * e;
             double other = scratch.getAtIndex(D, c) - sq;
             double bulk = e * ((b * sq - a) + 2.0 * other);
-            double dBulk = (3.0 * b * sq - a) + 2.0 * other;
+            double dBulkDe = (3.0 * b * sq - a) + 2.0 * other;
             double cross = 4.0 * e * (scratch.getAtIndex(D, rowStride + c) - l * lq * e);
-            out.setAtIndex(D, i, (l * (1.0 - lq * dBulk) - cross) + lk * lapL);
+            out.setAtIndex(D, i, (l * (1.0 - lq * dBulkDe) - cross) + lk * lapL);
             double le = l * lq * e;
             dA += le;
             dB -= le * sq;
-            dL -= l * (bulk - kq * lapE);
-            dK += l * lapE;
+            dBulk += l * bulk;
+            dLap += e * lapL;
         }
         rowGrad[g] += dA;
         rowGrad[g + 1] += dB;
-        rowGrad[g + 2 + f] += dL * dt;
-        rowGrad[g + 2 + q + f] += dK * lq;
+        // sum(lam lap(eta)) = sum(eta lap(lam)) over the grid (the Laplacian is symmetric for both boundary
+        // conditions), so the kappa and L terms use lap(lam), which the adjoint needs anyway: one stencil per
+        // cell instead of two. Per-row sums differ from sum(lam lap(eta)); only their total is the gradient.
+        rowGrad[g + 2 + f] += (kq * dLap - dBulk) * dt;
+        rowGrad[g + 2 + q + f] += dLap * lq;
     }
 
     @Override

@@ -95,18 +95,15 @@ final class VectorAdjointKernels implements AdjointKernels {
         final DoubleVector vB = DoubleVector.broadcast(S, b);
         final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
         final DoubleVector vL = DoubleVector.broadcast(S, lq);
-        final DoubleVector vK = DoubleVector.broadcast(S, kq);
         final DoubleVector vLK = DoubleVector.broadcast(S, lq * kq);
         DoubleVector accA = DoubleVector.zero(S);
         DoubleVector accB = DoubleVector.zero(S);
-        DoubleVector accL = DoubleVector.zero(S);
-        DoubleVector accK = DoubleVector.zero(S);
+        DoubleVector accBulk = DoubleVector.zero(S);
+        DoubleVector accLap = DoubleVector.zero(S);
         for (int c = from; c < bound; c += LANES) {
             long i = base + c;
-            // Laplacians written out, not in a helper: a helper C2 leaves out of line boxes its vectors.
+            // the Laplacian written out, not in a helper: a helper C2 leaves out of line boxes its vectors
             DoubleVector e = load(eta, i);
-            DoubleVector lapE = load(eta, i - 1).add(load(eta, i + 1))
-                .add(load(eta, i - rowStride).add(load(eta, i + rowStride))).sub(vFour.mul(e)).mul(vInv);
             DoubleVector l = load(lam, i);
             DoubleVector lapL = load(lam, i - 1).add(load(lam, i + 1))
                 .add(load(lam, i - rowStride).add(load(lam, i + rowStride))).sub(vFour.mul(l)).mul(vInv);
@@ -119,13 +116,15 @@ final class VectorAdjointKernels implements AdjointKernels {
             DoubleVector le = l.mul(vL).mul(e);
             accA = accA.add(le);
             accB = accB.sub(le.mul(sq));
-            accL = accL.sub(l.mul(bulk.sub(vK.mul(lapE))));
-            accK = accK.add(l.mul(lapE));
+            accBulk = accBulk.add(l.mul(bulk));
+            accLap = accLap.add(e.mul(lapL));
         }
+        // as ScalarAdjointKernels.gradGrowthPlaneRow: the kappa and L terms from eta lap(lam), one stencil per cell
+        double dLap = accLap.reduceLanes(VectorOperators.ADD);
         rowGrad[g] += accA.reduceLanes(VectorOperators.ADD);
         rowGrad[g + 1] += accB.reduceLanes(VectorOperators.ADD);
-        rowGrad[g + 2 + f] += accL.reduceLanes(VectorOperators.ADD) * dt;
-        rowGrad[g + 2 + q + f] += accK.reduceLanes(VectorOperators.ADD) * lq;
+        rowGrad[g + 2 + f] += (kq * dLap - accBulk.reduceLanes(VectorOperators.ADD)) * dt;
+        rowGrad[g + 2 + q + f] += dLap * lq;
     }
 
     @Override
