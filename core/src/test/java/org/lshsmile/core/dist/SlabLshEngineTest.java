@@ -134,6 +134,21 @@ class SlabLshEngineTest {
     }
 
     @Test
+    void slabEnginesReleaseEveryArenaWhenClosed() throws Exception {
+        // each rank's engine owns an extended grid, its LSH tables and (when a pass lists an element twice) a
+        // grown queue: after 40 create-step-close cycles on 3 ranks, live arenas and bytes are back where they were
+        SlabGridTest.Case c = new SlabGridTest.Case("grain-growth", GrainGrowth.paper(3), 0.05);
+        double[] init = GrainStates.voronoi(30, 20, 3, 3, 9, true).values();
+        long arenas = org.lshsmile.core.grid.OffHeap.liveArenas();
+        long bytes = org.lshsmile.core.grid.OffHeap.liveBytes();
+        for (int cycle = 0; cycle < 40; cycle++) {
+            distributed(c, 1, 30, 20, 1.0, Boundary.PERIODIC, init, 6, 3, 3, 1e-3, 1e-3);
+        }
+        assertEquals(arenas, org.lshsmile.core.grid.OffHeap.liveArenas(), org.lshsmile.core.grid.OffHeap.describeLive());
+        assertEquals(bytes, org.lshsmile.core.grid.OffHeap.liveBytes(), org.lshsmile.core.grid.OffHeap.describeLive());
+    }
+
+    @Test
     void overwriteIsRefusedOutsideTheGridAndInPaperMode() {
         GrainGrowth gg = GrainGrowth.paper(2);
         try (Grid g = new Grid(2, 8, 8, 1.0, Boundary.PERIODIC)) {
