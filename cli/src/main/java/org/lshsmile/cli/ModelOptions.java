@@ -91,8 +91,8 @@ final class ModelOptions {
     private Integer size;
 
     @Option(names = "--nz", order = 95, paramLabel = "NZ",
-        description = "Slices along z: a 3-D grid of NZ x N x N cells (seven-point stencils; exact engine, simd or"
-            + " scalar kernels). Default: 1, a 2-D grid. 3-D states: grain-growth voronoi (3-D seeds), cahn-hilliard"
+        description = "Slices along z: a 3-D grid of NZ x N x N cells (seven-point stencils; exact or lsh engine, the"
+            + " lsh engine with 25-point feature vectors; simd or scalar kernels). Default: 1, a 2-D grid. 3-D states: grain-growth voronoi (3-D seeds), cahn-hilliard"
             + " pfhub with a z term, nanovoid spherical voids.")
     private Integer nz;
 
