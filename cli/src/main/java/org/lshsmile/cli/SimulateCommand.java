@@ -214,8 +214,10 @@ final class SimulateCommand implements Callable<Integer> {
         description = "Run as one rank of an MPI job: mpirun -np N ./lshsmile simulate ... --distributed. The grid is"
             + " cut into N slabs along its slowest axis (y in 2-D, z in 3-D), each rank steps its slab and exchanges"
             + " two ghost layers with its neighbours every step, and rank 0 gathers the state and writes every file;"
-            + " the state is bitwise that of one process. Exact and active engines. Needs Open MPI and the shim"
-            + " native/target/liblshsmile_mpi.so (built when mpicc is present).")
+            + " with the exact and active engines the state is bitwise that of one process; the lsh engine (verified"
+            + " mode) hashes each rank's slab with the ghost layers as fixed elements, with errors like one"
+            + " process's. Needs Open MPI and the shim native/target/liblshsmile_mpi.so (built when mpicc is"
+            + " present).")
     private boolean distributed;
 
     @Option(names = "--debug", order = 410, description = "Show stack traces with errors.")
