@@ -705,10 +705,11 @@ public final class LshSmileEngine implements Engine {
     }
 
     /**
-     * Advances {@code count} steps like {@link #step(int)} but leaves the grid as it was: {@link #writeGrid()},
-     * or the next {@link #step(int)}, brings it up to date. Why: writing the grid costs a pass over every
-     * element whose bucket moved, which a caller that reads a few elements per step ({@link #read}) does not
-     * need every step.
+     * Advances {@code count} steps like {@link #step(int)} without bringing the grid up to date:
+     * {@link #writeGrid()}, or the next {@link #step(int)}, does (meanwhile the grid holds a mix of older
+     * states: the engine writes part of it early when its list of changes fills up). Why: writing the grid
+     * costs a pass over every element whose bucket moved, which a caller that reads a few elements per step
+     * ({@link #read}) does not need every step.
      *
      * @throws IllegalArgumentException as {@link #step(int)}
      * @throws IllegalStateException    as {@link #step(int)}

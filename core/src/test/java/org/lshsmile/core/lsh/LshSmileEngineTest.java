@@ -233,22 +233,28 @@ class LshSmileEngineTest {
     }
 
     @Test
-    void manyStepsInOneCallLeaveTheSameGridAsOneStepPerCall() {
+    void manyStepsInOneCallLeaveTheSameGridAsOneStepPerCallOrAdvanceThenWriteGrid() {
         Preset p = Preset.DEFAULT;
         double[] init = GrainStates.voronoi(64, 64, 8, 8, 4, true).values();
         for (LshSmileEngine.Mode mode : LshSmileEngine.Mode.values()) {
-            double[][] outs = new double[2][init.length];
-            for (int run = 0; run < 2; run++) {
+            double[][] outs = new double[3][init.length];
+            double[] read = new double[init.length];
+            for (int run = 0; run < 3; run++) {
                 try (Grid g = new Grid(8, 64, 64, p.dx(), Boundary.PERIODIC)) {
                     g.copyFrom(init);
                     try (LshSmileEngine lsh = new LshSmileEngine(p.grainGrowth(8, false), g, p.dt(), mode, 1e-3, 1e-3, 3,
                         10, 5)) {
                         if (run == 0) {
                             lsh.step(40);
-                        } else {
+                        } else if (run == 1) {
                             for (int s = 0; s < 40; s++) {
                                 lsh.step(1);
                             }
+                        } else {
+                            // the grid is up to date only after writeGrid; read sees the buckets before that
+                            lsh.advance(40);
+                            lsh.read(0, 64 * 64, read);
+                            lsh.writeGrid();
                         }
                     }
                     g.copyTo(outs[run]);
@@ -257,6 +263,10 @@ class LshSmileEngineTest {
             for (int i = 0; i < init.length; i++) {
                 assertEquals(Double.doubleToRawLongBits(outs[1][i]), Double.doubleToRawLongBits(outs[0][i]),
                     mode + ": element " + i + " of the grid after step(40) is stale");
+                assertEquals(Double.doubleToRawLongBits(outs[0][i]), Double.doubleToRawLongBits(outs[2][i]),
+                    mode + ": element " + i + ": advance(40) then writeGrid is not step(40)");
+                assertEquals(Double.doubleToRawLongBits(outs[0][i]), Double.doubleToRawLongBits(read[i]),
+                    mode + ": element " + i + ": read after advance(40)");
             }
         }
     }
