@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", sortOptions = false, showDefaultValues = false,
     header = "Measure the kernels and engines on this machine and write a report.",
     description = {
-        "Runs, on this machine: a memory-bandwidth probe (copy, 1 and 2 threads); the",
+        "Runs, on this machine: a memory-bandwidth probe (copy with ordinary stores, 1 and 2 threads); the",
         "dense exact step of every model (grain growth Q = 8, Cahn-Hilliard, nanovoid",
         "in both forms) with every kernel set (scalar, simd, native when loaded) on 1",
         "and 2 threads, at 128^2 and 512^2 (and 2048^2 without --quick); whole",
@@ -151,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("| vector | ").append(m.vector()).append(" |\n");
         sb.append("| native library | ").append(m.nativeLibrary()).append(" |\n");
         sb.append("| OS | ").append(m.os()).append(" |\n\n");
-        sb.append("## Memory bandwidth (copy, read + write bytes)\n\n");
+        sb.append("## Memory bandwidth (copy with ordinary stores, read + write bytes)\n\n");
         sb.append("| threads | buffer MiB | GB/s median | min | max |\n|---:|---:|---:|---:|---:|\n");
         for (BenchSuite.Bandwidth b : r.bandwidth()) {
             sb.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.2f |%n", b.threads(), b.bytes() >> 20,
@@ -160,7 +160,8 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("\n## Dense exact step\n\n");
         sb.append("ms per step: median (min-max) of ").append(r.dense().isEmpty() ? 0
             : r.dense().get(0).msPerStep().samples()).append(" samples. Roofline: the state read once and"
-            + " written once per step at the copy bandwidth above (a lower bound no kernel can beat).\n\n");
+            + " written once per step at the copy bandwidth above (the bound for kernels that write with ordinary"
+            + " stores, as these do; streaming stores would skip the read of each line written).\n\n");
         sb.append("| model | size | threads | kernels | ms per step | min-max | ns per element-step | roofline ms |"
             + " x roofline | x simd |\n|---|---:|---:|---|---:|---|---:|---:|---:|---:|\n");
         for (BenchSuite.Dense d : r.dense()) {
