@@ -12,7 +12,8 @@ import org.lshsmile.simd.StencilKernels.Nanovoid;
  * Vector API adjoint kernels. The adjoint values written per cell follow {@link ScalarAdjointKernels}'
  * operation order, so they are bitwise equal to the scalar ones; the parameter sums of a row are kept in
  * one vector accumulator per parameter and reduced at the row's end, a different summation order, so
- * they agree with the scalar sums to rounding (1e-12 relative in the tests), not bitwise. No FMA.
+ * they agree with the scalar sums to rounding (1e-12 relative in the tests), not bitwise. Where the scalar
+ * kernel fuses a multiply-add ({@link Math#fma}) this one does too ({@code fma}): one rounding, the same bits.
  *
  * <p>Loops are kept short, one method each, with stencils written out: C2 inlines a method's Vector API
  * calls only up to NodeCountInliningCutoff, and past it (a loop with more than about ten vector loads and
@@ -45,18 +46,19 @@ final class VectorAdjointKernels implements AdjointKernels {
         for (int r = rowFrom; r < rowTo; r++) {
             final long row = r * rowStride;
             int c = colFrom;
-            // S and W once per row: every field's adjoint reads both.
+            // T = 2 S - A and -4 W once per row: every field's adjoint reads both.
+            final DoubleVector vA = DoubleVector.broadcast(S, a);
             for (; c < bound; c += LANES) {
                 DoubleVector s = DoubleVector.zero(S);
                 DoubleVector w = DoubleVector.zero(S);
                 for (int f = 0; f < q; f++) {
                     long i = f * planeStride + row + c;
                     DoubleVector e = load(eta, i);
-                    s = s.add(e.mul(e));
-                    w = w.add(load(lam, i).mul(ldt[f]).mul(e));
+                    s = e.fma(e, s);
+                    w = load(lam, i).mul(ldt[f]).fma(e, w);
                 }
-                s.intoMemorySegment(scratch, (long) c << 3, LE);
-                w.intoMemorySegment(scratch, (rowStride + c) << 3, LE);
+                s.mul(2.0).sub(vA).intoMemorySegment(scratch, (long) c << 3, LE);
+                w.mul(-4.0).intoMemorySegment(scratch, (rowStride + c) << 3, LE);
             }
             for (; c < colTo; c++) {
                 double s = 0;
@@ -64,11 +66,11 @@ final class VectorAdjointKernels implements AdjointKernels {
                 for (int f = 0; f < q; f++) {
                     long i = f * planeStride + row + c;
                     double e = eta.getAtIndex(ScalarKernels.D, i);
-                    s += e * e;
-                    w += lam.getAtIndex(ScalarKernels.D, i) * ldt[f] * e;
+                    s = Math.fma(e, e, s);
+                    w = Math.fma(lam.getAtIndex(ScalarKernels.D, i) * ldt[f], e, w);
                 }
-                scratch.setAtIndex(ScalarKernels.D, c, s);
-                scratch.setAtIndex(ScalarKernels.D, rowStride + c, w);
+                scratch.setAtIndex(ScalarKernels.D, c, 2.0 * s - a);
+                scratch.setAtIndex(ScalarKernels.D, rowStride + c, -4.0 * w);
             }
             final int g = (r - rowGradBase) * p;
             for (int f = 0; f < q; f++) {
@@ -81,23 +83,23 @@ final class VectorAdjointKernels implements AdjointKernels {
     }
 
     /**
-     * The vector part of one plane's row, columns {@code [from, bound)}. Its own method: with the whole row
-     * loop in one method C2 hit NodeCountInliningCutoff, left vector loads out of line and boxed them (9x slower).
+     * The vector part of one plane's row, columns {@code [from, bound)}, in
+     * {@link ScalarAdjointKernels#gradGrowthPlaneRow}'s operations (fused multiply-adds, 19 per cell). Its own
+     * method: with the whole row loop in one method C2 hit NodeCountInliningCutoff, left vector loads out of
+     * line and boxed them (9x slower).
      */
     private static void planeRow(MemorySegment eta, MemorySegment lam, MemorySegment out, MemorySegment scratch,
                                  long rowStride, long base, int from, int bound, double lq, double kq, double a,
                                  double b, double invDx2, double dt, double[] rowGrad, int g, int f, int q) {
-        final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
-        final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
-        final DoubleVector vThree = DoubleVector.broadcast(S, 3.0);
-        final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
-        final DoubleVector vA = DoubleVector.broadcast(S, a);
-        final DoubleVector vB = DoubleVector.broadcast(S, b);
+        final DoubleVector vMinusFour = DoubleVector.broadcast(S, -4.0);
         final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
-        final DoubleVector vL = DoubleVector.broadcast(S, lq);
+        final DoubleVector vB32 = DoubleVector.broadcast(S, 3.0 * b - 2.0);
+        final DoubleVector vMinusL = DoubleVector.broadcast(S, -lq);
+        final DoubleVector vL4 = DoubleVector.broadcast(S, 4.0 * lq);
         final DoubleVector vLK = DoubleVector.broadcast(S, lq * kq);
-        DoubleVector accA = DoubleVector.zero(S);
-        DoubleVector accB = DoubleVector.zero(S);
+        final DoubleVector vB2 = DoubleVector.broadcast(S, b - 2.0);
+        DoubleVector acc1 = DoubleVector.zero(S);
+        DoubleVector acc3 = DoubleVector.zero(S);
         DoubleVector accBulk = DoubleVector.zero(S);
         DoubleVector accLap = DoubleVector.zero(S);
         for (int c = from; c < bound; c += LANES) {
@@ -105,24 +107,25 @@ final class VectorAdjointKernels implements AdjointKernels {
             // the Laplacian written out, not in a helper: a helper C2 leaves out of line boxes its vectors
             DoubleVector e = load(eta, i);
             DoubleVector l = load(lam, i);
-            DoubleVector lapL = load(lam, i - 1).add(load(lam, i + 1))
-                .add(load(lam, i - rowStride).add(load(lam, i + rowStride))).sub(vFour.mul(l)).mul(vInv);
+            DoubleVector lapL = vMinusFour.fma(l, load(lam, i - 1).add(load(lam, i + 1))
+                .add(load(lam, i - rowStride).add(load(lam, i + rowStride)))).mul(vInv);
             DoubleVector sq = e.mul(e);
-            DoubleVector other = load(scratch, c).sub(sq);
-            DoubleVector bulk = e.mul(vB.mul(sq).sub(vA).add(vTwo.mul(other)));
-            DoubleVector dBulk = vThree.mul(vB).mul(sq).sub(vA).add(vTwo.mul(other));
-            DoubleVector cross = vFour.mul(e).mul(load(scratch, rowStride + c).sub(l.mul(vL).mul(e)));
-            l.mul(vOne.sub(vL.mul(dBulk))).sub(cross).add(vLK.mul(lapL)).intoMemorySegment(out, i << 3, LE);
-            DoubleVector le = l.mul(vL).mul(e);
-            accA = accA.add(le);
-            accB = accB.sub(le.mul(sq));
-            accBulk = accBulk.add(l.mul(bulk));
-            accLap = accLap.add(e.mul(lapL));
+            DoubleVector t = load(scratch, c);
+            DoubleVector d = vB32.fma(sq, t);
+            DoubleVector le = l.mul(e);
+            DoubleVector o = vMinusL.fma(l.mul(d), l);
+            o = e.fma(vL4.fma(le, load(scratch, rowStride + c)), o);
+            vLK.fma(lapL, o).intoMemorySegment(out, i << 3, LE);
+            acc1 = acc1.add(le);
+            acc3 = le.fma(sq, acc3);
+            accBulk = le.fma(vB2.fma(sq, t), accBulk);
+            accLap = e.fma(lapL, accLap);
         }
         // as ScalarAdjointKernels.gradGrowthPlaneRow: the kappa and L terms from eta lap(lam), one stencil per cell
+        double p3 = acc3.reduceLanes(VectorOperators.ADD);
         double dLap = accLap.reduceLanes(VectorOperators.ADD);
-        rowGrad[g] += accA.reduceLanes(VectorOperators.ADD);
-        rowGrad[g + 1] += accB.reduceLanes(VectorOperators.ADD);
+        rowGrad[g] += lq * acc1.reduceLanes(VectorOperators.ADD);
+        rowGrad[g + 1] -= lq * p3;
         rowGrad[g + 2 + f] += (kq * dLap - accBulk.reduceLanes(VectorOperators.ADD)) * dt;
         rowGrad[g + 2 + q + f] += dLap * lq;
     }
