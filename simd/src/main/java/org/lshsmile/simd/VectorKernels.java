@@ -245,8 +245,9 @@ final class VectorKernels implements StencilKernels {
     public void nanovoidRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long planeStride,
                              long rowStride, int rowFrom, int rowTo, int colFrom, int nx, double[] p,
                              boolean conservative, boolean voidMask, boolean clamp) {
-        final int muFrom = colFrom - 1;
-        final int muBound = muFrom + S.loopBound(nx + 2);
+        // aligned vectors from colFrom - L, as in cahnHilliardRows
+        final int muFrom = colFrom - LANES;
+        final int muBound = muFrom + S.loopBound(nx + 1 + LANES);
         final int bound = colFrom + S.loopBound(nx);
         for (int r = rowFrom - 1; r <= rowTo; r++) {
             nanovoidLogVectors(cur, muRows, planeStride, rowStride, r, 0, muFrom, muBound);
@@ -423,23 +424,33 @@ final class VectorKernels implements StencilKernels {
         final DoubleVector vZero = DoubleVector.zero(S);
         final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
         final long own = f * planeStride;
+        DoubleVector concBefore = load(cur, own + row + from - LANES);
+        DoubleVector concAfter;
+        DoubleVector muBefore = load(muRows, mid + from - LANES);
+        DoubleVector muAt = load(muRows, mid + from);
         for (int c = from; c < bound; c += LANES) {
             long iv = row + c;
             DoubleVector cv = load(cur, iv);
             DoubleVector ci = load(cur, planeStride + iv);
             DoubleVector eta = load(cur, 2 * planeStride + iv);
             DoubleVector conc = f == 0 ? cv : ci;
-            DoubleVector mu = load(muRows, mid + c);
+            DoubleVector mu = muAt;
+            DoubleVector muAfter = load(muRows, mid + c + LANES);
             // written out, not a helper call: C2 compiled such a helper on its own and then would not
             // inline it, so the vectors crossing the call were boxed (24 bytes per element-step)
             long i = own + iv;
+            concAfter = load(cur, i + LANES);
+            // west and east neighbours by permutes (see EAST)
             DoubleVector mc = vM.mul(conc);
-            DoubleVector mw = vM.mul(load(cur, i - 1));
-            DoubleVector me = vM.mul(load(cur, i + 1));
+            DoubleVector mw = vM.mul(concBefore.rearrange(WEST, conc));
+            DoubleVector me = vM.mul(conc.rearrange(EAST, concAfter));
             DoubleVector mn = vM.mul(load(cur, i - rowStride));
             DoubleVector ms = vM.mul(load(cur, i + rowStride));
-            DoubleVector muW = load(muRows, mid + c - 1);
-            DoubleVector muE = load(muRows, mid + c + 1);
+            DoubleVector muW = muBefore.rearrange(WEST, mu);
+            DoubleVector muE = mu.rearrange(EAST, muAfter);
+            concBefore = conc;
+            muBefore = mu;
+            muAt = muAfter;
             DoubleVector muN = load(muRows, up + c);
             DoubleVector muS = load(muRows, down + c);
             DoubleVector x = mc.add(me).mul(muE.sub(mu)).sub(mw.add(mc).mul(mu.sub(muW)));
@@ -470,15 +481,21 @@ final class VectorKernels implements StencilKernels {
         final DoubleVector vZero = DoubleVector.zero(S);
         final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
         final long own = f * planeStride;
+        DoubleVector muBefore = load(muRows, mid + from - LANES);
+        DoubleVector muAt = load(muRows, mid + from);
         for (int c = from; c < bound; c += LANES) {
             long iv = row + c;
             DoubleVector cv = load(cur, iv);
             DoubleVector ci = load(cur, planeStride + iv);
             DoubleVector eta = load(cur, 2 * planeStride + iv);
             DoubleVector conc = f == 0 ? cv : ci;
-            DoubleVector mu = load(muRows, mid + c);
-            DoubleVector lapMu = load(muRows, mid + c - 1).add(load(muRows, mid + c + 1))
+            DoubleVector mu = muAt;
+            DoubleVector muAfter = load(muRows, mid + c + LANES);
+            // west and east of mu by permutes (see EAST)
+            DoubleVector lapMu = muBefore.rearrange(WEST, mu).add(mu.rearrange(EAST, muAfter))
                 .add(load(muRows, up + c).add(load(muRows, down + c))).sub(vFour.mul(mu)).mul(vInv);
+            muBefore = mu;
+            muAt = muAfter;
             DoubleVector div = vM.mul(conc).mul(lapMu);
             DoubleVector rec = vRb.add(vRs.mul(eta.mul(eta))).mul(cv).mul(ci);
             DoubleVector v = conc.add(vDt.mul(div.sub(rec)));
