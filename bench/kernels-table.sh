@@ -41,8 +41,9 @@ END {
     split(order[i], p, ":"); m = fields[p[1]]
     c = copy[p[2] ":" m ":" p[3]]; t = stream[p[2] ":" m ":" p[3]]
     s = ns[order[i], "simd"]; v = ns[order[i], "native"]
-    printf "| %s | %s^2 | %s | %.3f | %.3f | %.3f | %.2f | %#.4g | %s | %s | %s | %s |\n", p[1], p[2], p[3],
-      ns[order[i], "scalar"], s, v, s / v, v * p[2] * p[2] * m / 1e6,
+    sc = ns[order[i], "scalar"]
+    printf "| %s | %s^2 | %s | %s | %.3f | %.3f | %.2f | %#.4g | %s | %s | %s | %s |\n", p[1], p[2], p[3],
+      sc == "" ? "n/a" : sprintf("%.3f", sc), s, v, s / v, v * p[2] * p[2] * m / 1e6,
       c == "" ? "n/a" : sprintf("%.3f", c), t == "" ? "n/a" : sprintf("%.3f", t),
       c == "" ? "n/a" : sprintf("%.2f", s / c),
       c == "" ? "n/a" : sprintf("%.2f", v / c)
