@@ -11,6 +11,13 @@ import java.lang.foreign.MemorySegment;
  * caller's halo is already filled). Implementations do no argument checks: the caller (core's engine)
  * validates once, so the hot loops stay free of branches.
  *
+ * <p>The SIMD kernels also read whole vectors around the columns they need (for aligned loads whose west
+ * and east neighbours come from permutes): up to 16 doubles left of {@code colFrom} and 8 right of
+ * {@code colFrom + nx}, wrapping into the previous or next row. Core's {@code Grid} layout (interior at
+ * column 8 of 64-byte aligned rows, a halo of two rows) has them; values read there only feed results that
+ * are never used. A layout without them fails with an out-of-bounds exception at the first or last row
+ * of the segment, not with wrong values.
+ *
  * <p>Every implementation computes bit-for-bit the same result as {@link ScalarKernels}: the
  * operation order is identical and no fused multiply-add is used, because bitwise agreement between
  * the scalar and SIMD paths makes every test tolerance 0 ulp and thread/kernel choice invisible.
