@@ -199,8 +199,30 @@ class BenchmarksSmokeTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"rollout", "forward-stored", "adjoint"})
+    void gradientPhasesBenchmarkRunsAndChecksItself(String phase) {
+        assumeTrue(org.lshsmile.simd.Kernels.simd().isPresent(), "the benchmark runs the SIMD kernels");
+        GradientPhasesBenchmark b = new GradientPhasesBenchmark();
+        b.config = "32:5";
+        b.phase = phase;
+        b.setup(); // the self-check: the last stored state is the rollout's bit for bit, the adjoint finite, not 0
+        try {
+            long first = b.run();
+            assertEquals(first, b.run(), "the same phase twice gives the same bits");
+        } finally {
+            b.tearDown();
+        }
+        GradientPhasesBenchmark bad = new GradientPhasesBenchmark();
+        bad.config = "32";
+        assertThrows(IllegalArgumentException.class, bad::setup, "config must be size:T");
+    }
+
     @Test
     void gradientConfigsParse() throws NoSuchFieldException {
+        for (String c : GradientPhasesBenchmark.class.getField("config").getAnnotation(Param.class).value()) {
+            assertEquals(2, GradientPhasesBenchmark.parse(c).length, c);
+        }
         for (String c : GradientBenchmark.class.getField("config").getAnnotation(Param.class).value()) {
             assertEquals(3, GradientBenchmark.parse(c).length, c);
         }

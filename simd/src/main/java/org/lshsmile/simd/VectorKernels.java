@@ -42,7 +42,8 @@ final class VectorKernels implements StencilKernels {
      * Lanes 1..L-1 of a vector then lane 0 of the next: the east neighbours {@code x[c+1..c+L]} from the aligned
      * vectors at c and c + L. With interior rows 64-byte aligned, a load at c + 1 crosses a cache line for every
      * 512-bit vector (a split load, two load slots on this machine); a two-vector permute reuses loads the loop
-     * makes anyway: 8-10% off the grain-growth step at 128^2 (bits unchanged: values are only moved).
+     * makes anyway: about a tenth off the grain-growth step at 128^2 (bench/README.md; bits unchanged: values
+     * are only moved).
      */
     static final VectorShuffle<Double> EAST = VectorShuffle.iota(S, 1, 1, false);
 
