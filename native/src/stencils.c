@@ -31,7 +31,9 @@ LSHSMILE_ALWAYS_INLINE void gg_update_row(const double *RESTRICT cur, double *RE
     const __m512d v_b = _mm512_set1_pd(b), v_two = _mm512_set1_pd(2.0), v_lq = _mm512_set1_pd(lq);
     const __m512d v_kq = _mm512_set1_pd(kq), v_tiny = _mm512_set1_pd(LSHSMILE_FLUSH_BELOW);
     const __m512d v_zero = _mm512_setzero_pd(), v_one = _mm512_set1_pd(1.0);
-    if (col_to - c >= 8) {
+    /* Only where the vectors before the first column and after the last stay inside this row (Grid's layout:
+     * interior at column 8, rows padded to 8): NativeKernels checks a halo of one column, not eight. */
+    if (col_to - c >= 8 && col_from >= 8 && col_from + ((col_to - col_from) & ~7) + 8 <= row_stride) {
         __m512d before = _mm512_loadu_pd(cur + c - 8);
         __m512d at = _mm512_loadu_pd(cur + c);
         for (; c + 8 <= col_to; c += 8) {

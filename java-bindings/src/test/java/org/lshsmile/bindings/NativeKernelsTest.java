@@ -112,6 +112,52 @@ class NativeKernelsTest {
         assertEquals(Double.POSITIVE_INFINITY, k.log(Double.POSITIVE_INFINITY));
     }
 
+    /**
+     * The C grain-growth kernel takes its vector path (aligned loads, neighbours by valignq) only where the
+     * 8 values before the first column and after the last vector lie in the row, as in core's Grid; a compact
+     * layout (interior at column 1, rows of nx + 2) must run the scalar loop and give the same bits.
+     */
+    @Test
+    void grainGrowthGivesTheSameBitsInACompactLayout() {
+        int q = 2;
+        int ny = 4;
+        int nx = 19;
+        long gridRs = 32; // Grid: interior at column 8, row of roundUp(8 + 19 + 2, 8)
+        long gridPs = gridRs * (ny + 2);
+        long compactRs = nx + 2;
+        long compactPs = compactRs * (ny + 2);
+        MemorySegment gridCur = doubles(q * gridPs, 0.0);
+        MemorySegment compactCur = doubles(q * compactPs, 0.0);
+        for (int f = 0; f < q; f++) {
+            for (int y = 0; y < ny + 2; y++) {
+                for (int x = -1; x <= nx; x++) {
+                    double v = 0.5 + 0.4 * Math.sin(1.3 * x + 0.7 * y + 2.1 * f);
+                    gridCur.setAtIndex(D, f * gridPs + y * gridRs + 8 + x, v);
+                    compactCur.setAtIndex(D, f * compactPs + y * compactRs + 1 + x, v);
+                }
+            }
+        }
+        MemorySegment gridNext = doubles(q * gridPs, 0.0);
+        MemorySegment compactNext = doubles(q * compactPs, 0.0);
+        double[] ldt = {0.05, 0.07};
+        double[] kappa = {0.5, 0.3};
+        k.grainGrowthRows(gridCur, gridNext, doubles(gridRs, 0.0), q, gridPs, gridRs, 1, 1 + ny, 8, nx, ldt, kappa,
+            1.0, 1.0, 4.0, false);
+        k.grainGrowthRows(compactCur, compactNext, doubles(compactRs, 0.0), q, compactPs, compactRs, 1, 1 + ny, 1, nx,
+            ldt, kappa, 1.0, 1.0, 4.0, false);
+        for (int f = 0; f < q; f++) {
+            for (int y = 1; y <= ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    double g = gridNext.getAtIndex(D, f * gridPs + y * gridRs + 8 + x);
+                    double c = compactNext.getAtIndex(D, f * compactPs + y * compactRs + 1 + x);
+                    assertEquals(Double.doubleToRawLongBits(g), Double.doubleToRawLongBits(c),
+                        "field " + f + " row " + y + " column " + x + ": " + g + " vs " + c);
+                    assertTrue(g != gridCur.getAtIndex(D, f * gridPs + y * gridRs + 8 + x), "the step changed it");
+                }
+            }
+        }
+    }
+
     @Test
     void grainGrowthComputesAndRefusesMismatches() {
         int q = 2;
