@@ -61,7 +61,9 @@ public interface StencilKernels {
      * </pre>
      * mu is computed on the fly for rows {@code rowFrom-1 .. rowTo} and columns {@code colFrom-1 .. colFrom+nx}
      * into a rolling buffer of three rows, so the halo of width 2 of c is all it needs: for periodic
-     * and mirror boundaries alike, mu at a ghost node then equals the ghost rule applied to mu.
+     * and mirror boundaries alike, mu at a ghost node then equals the ghost rule applied to mu. A kernel may
+     * use more rows of the buffer when it has them (the SIMD one computes mu for blocks of rows); the bits do
+     * not depend on the buffer's size.
      *
      * @param muRows scratch of at least {@code 3 * rowStride} doubles, private to the calling thread
      * @param mdt    {@code M * dt}

@@ -153,32 +153,31 @@ final class VectorKernels implements StencilKernels {
         final int muFrom = colFrom - LANES;
         final int muBound = muFrom + S.loopBound(nx + 1 + LANES);
         final int bound = colFrom + S.loopBound(nx);
-        for (int r = rowFrom - 1; r <= rowTo; r++) {
-            final long row = r * rowStride;
-            final long mu = Math.floorMod(r, 3) * rowStride;
-            int c = chMuVectors(cur, muRows, row, mu, rowStride, muFrom, muBound, kappa, twoRho, ca, cb, sum, invDx2);
-            for (; c <= colFrom + nx; c++) {
-                long i = row + c;
-                double ctr = cur.getAtIndex(ScalarKernels.D, i);
-                double lap = (((cur.getAtIndex(ScalarKernels.D, i - 1) + cur.getAtIndex(ScalarKernels.D, i + 1))
-                    + (cur.getAtIndex(ScalarKernels.D, i - rowStride) + cur.getAtIndex(ScalarKernels.D, i + rowStride)))
-                    - 4.0 * ctr) * invDx2;
-                double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
-                muRows.setAtIndex(ScalarKernels.D, mu + c, df - kappa * lap);
-            }
-            if (r >= rowFrom + 1) {
-                c = chUpdateVectors(cur, next, muRows, rowStride, r - 1, colFrom, bound, mdt, invDx2);
-                ScalarKernels.chUpdateRow(cur, next, muRows, rowStride, r - 1, c, colFrom, nx, mdt, invDx2);
-            }
+        // mu of row r lives in slot r mod ring; updating rows [u0, u1) needs mu of rows u0-1 .. u1, so a block
+        // is ring - 2 rows (1 with the contract's three rows: the row-by-row order of the scalar kernel).
+        final int ring = (int) Math.min(CH_MAX_RING, muRows.byteSize() / (rowStride * Double.BYTES));
+        final int block = ring - 2;
+        chMuBlock(cur, muRows, rowStride, rowFrom - 1, rowFrom + 1, ring, muFrom, muBound, colFrom + nx, kappa, twoRho,
+            ca, cb, sum, invDx2);
+        for (int u0 = rowFrom; u0 < rowTo; u0 += block) {
+            int u1 = Math.min(rowTo, u0 + block);
+            chMuBlock(cur, muRows, rowStride, u0 + 1, u1 + 1, ring, muFrom, muBound, colFrom + nx, kappa, twoRho, ca, cb,
+                sum, invDx2);
+            chUpdateBlock(cur, next, muRows, rowStride, u0, u1, ring, colFrom, bound, colFrom + nx, mdt, invDx2);
         }
     }
 
-    // The two loops live in their own methods, each with its own constants: in one large method C2 ran
-    // out of inlining budget and fell back to allocating vector loads (2x slower than scalar).
+    /**
+     * Most rows of mu the SIMD Cahn-Hilliard kernel keeps: blocks of 32 rows. Each block's two loops run in
+     * one call each (their constants broadcast once per block, not per row: at 128 columns what a row costs
+     * besides its cells weighs); the loops live in methods of their own because in one large method C2 ran out
+     * of inlining budget and fell back to allocating vector loads (2x slower than scalar).
+     */
+    private static final int CH_MAX_RING = 34;
 
-    private static int chMuVectors(MemorySegment cur, MemorySegment muRows, long row, long mu, long rowStride,
-                                   int from, int bound, double kappa, double twoRho, double ca, double cb, double sum,
-                                   double invDx2) {
+    private static void chMuBlock(MemorySegment cur, MemorySegment muRows, long rowStride, int rFrom, int rTo,
+                                  int ring, int from, int bound, int last, double kappa, double twoRho, double ca,
+                                  double cb, double sum, double invDx2) {
         final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
         final DoubleVector vTwo = DoubleVector.broadcast(S, 2.0);
         final DoubleVector vTwoRho = DoubleVector.broadcast(S, twoRho);
@@ -187,59 +186,92 @@ final class VectorKernels implements StencilKernels {
         final DoubleVector vSum = DoubleVector.broadcast(S, sum);
         final DoubleVector vKappa = DoubleVector.broadcast(S, kappa);
         final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
-        // One slice per row read or written, so each load is base + 8c (+/- 8) with one pointer per row. With
-        // row + c offsets into the whole segments the unrolled loop spilled its per-row address sums to the
-        // stack and reloaded them for every load (SIMD / native 1.7-2.0 before, see bench/README.md).
-        final MemorySegment north = cur.asSlice((row - rowStride) << 3);
-        final MemorySegment mid = cur.asSlice(row << 3);
-        final MemorySegment south = cur.asSlice((row + rowStride) << 3);
-        final MemorySegment out = muRows.asSlice(mu << 3);
-        int c = from;
-        // from is colFrom - L: the vector before it starts ahead of the row's slice
-        DoubleVector before = load(cur, row + c - LANES);
-        DoubleVector at = load(mid, c);
-        for (; c < bound; c += LANES) {
-            DoubleVector ctr = at;
-            DoubleVector after = load(mid, c + LANES);
-            DoubleVector lap = before.rearrange(WEST, ctr).add(ctr.rearrange(EAST, after))
-                .add(load(north, c).add(load(south, c))).sub(vFour.mul(ctr)).mul(vInv);
-            before = ctr;
-            at = after;
-            DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
-            df.sub(vKappa.mul(lap)).intoMemorySegment(out, (long) c << 3, LE);
+        for (int r = rFrom; r < rTo; r++) {
+            final long row = r * rowStride;
+            final long mu = Math.floorMod(r, ring) * rowStride;
+            // One slice per row read or written, so each load is base + 8c (+/- 8) with one pointer per row. With
+            // row + c offsets into the whole segments the unrolled loop spilled its per-row address sums to the
+            // stack and reloaded them for every load (SIMD / native 1.7-2.0 before, see bench/README.md).
+            final MemorySegment north = cur.asSlice((row - rowStride) << 3);
+            final MemorySegment mid = cur.asSlice(row << 3);
+            final MemorySegment south = cur.asSlice((row + rowStride) << 3);
+            final MemorySegment out = muRows.asSlice(mu << 3);
+            int c = from;
+            DoubleVector before = load(cur, row + c - LANES);
+            DoubleVector at = load(mid, c);
+            for (; c < bound; c += LANES) {
+                DoubleVector ctr = at;
+                DoubleVector after = load(mid, c + LANES);
+                DoubleVector lap = before.rearrange(WEST, ctr).add(ctr.rearrange(EAST, after))
+                    .add(load(north, c).add(load(south, c))).sub(vFour.mul(ctr)).mul(vInv);
+                before = ctr;
+                at = after;
+                DoubleVector df = vTwoRho.mul(ctr.sub(vCa)).mul(vCb.sub(ctr)).mul(vSum.sub(vTwo.mul(ctr)));
+                df.sub(vKappa.mul(lap)).intoMemorySegment(out, (long) c << 3, LE);
+            }
+            chMuTail(cur, muRows, row, mu, rowStride, c, last, kappa, twoRho, ca, cb, sum, invDx2);
         }
-        return c;
     }
 
-    private static int chUpdateVectors(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
-                                       int u, int from, int bound, double mdt, double invDx2) {
+    private static void chMuTail(MemorySegment cur, MemorySegment muRows, long row, long mu, long rowStride, int c,
+                                 int last, double kappa, double twoRho, double ca, double cb, double sum,
+                                 double invDx2) {
+        for (; c <= last; c++) {
+            long i = row + c;
+            double ctr = cur.getAtIndex(ScalarKernels.D, i);
+            double lap = (((cur.getAtIndex(ScalarKernels.D, i - 1) + cur.getAtIndex(ScalarKernels.D, i + 1))
+                + (cur.getAtIndex(ScalarKernels.D, i - rowStride) + cur.getAtIndex(ScalarKernels.D, i + rowStride)))
+                - 4.0 * ctr) * invDx2;
+            double df = ((twoRho * (ctr - ca)) * (cb - ctr)) * (sum - 2.0 * ctr);
+            muRows.setAtIndex(ScalarKernels.D, mu + c, df - kappa * lap);
+        }
+    }
+
+    private static void chUpdateBlock(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
+                                      int uFrom, int uTo, int ring, int from, int bound, int colTo, double mdt,
+                                      double invDx2) {
         final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
         final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
         final DoubleVector vMdt = DoubleVector.broadcast(S, mdt);
         final DoubleVector vZero = DoubleVector.zero(S);
         final DoubleVector vTiny = DoubleVector.broadcast(S, FLUSH_BELOW);
-        final long urow = u * rowStride;
-        // Row slices, as in chMuVectors.
-        final MemorySegment up = muRows.asSlice(Math.floorMod(u - 1, 3) * rowStride << 3);
-        final MemorySegment mid = muRows.asSlice(Math.floorMod(u, 3) * rowStride << 3);
-        final MemorySegment down = muRows.asSlice(Math.floorMod(u + 1, 3) * rowStride << 3);
-        final MemorySegment in = cur.asSlice(urow << 3);
-        final MemorySegment out = next.asSlice(urow << 3);
-        int c = from;
-        DoubleVector before = load(mid, c - LANES);
-        DoubleVector at = load(mid, c);
-        for (; c < bound; c += LANES) {
-            DoubleVector m = at;
-            DoubleVector after = load(mid, c + LANES);
-            DoubleVector lap = before.rearrange(WEST, m).add(m.rearrange(EAST, after))
-                .add(load(up, c).add(load(down, c))).sub(vFour.mul(m)).mul(vInv);
-            before = m;
-            at = after;
-            DoubleVector v = load(in, c).add(vMdt.mul(lap));
-            VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
-            v.blend(vZero, tiny).intoMemorySegment(out, (long) c << 3, LE);
+        for (int u = uFrom; u < uTo; u++) {
+            final long urow = u * rowStride;
+            final long upOff = Math.floorMod(u - 1, ring) * rowStride;
+            final long midOff = Math.floorMod(u, ring) * rowStride;
+            final long downOff = Math.floorMod(u + 1, ring) * rowStride;
+            final MemorySegment up = muRows.asSlice(upOff << 3);
+            final MemorySegment mid = muRows.asSlice(midOff << 3);
+            final MemorySegment down = muRows.asSlice(downOff << 3);
+            final MemorySegment in = cur.asSlice(urow << 3);
+            final MemorySegment out = next.asSlice(urow << 3);
+            int c = from;
+            DoubleVector before = load(mid, c - LANES);
+            DoubleVector at = load(mid, c);
+            for (; c < bound; c += LANES) {
+                DoubleVector m = at;
+                DoubleVector after = load(mid, c + LANES);
+                DoubleVector lap = before.rearrange(WEST, m).add(m.rearrange(EAST, after))
+                    .add(load(up, c).add(load(down, c))).sub(vFour.mul(m)).mul(vInv);
+                before = m;
+                at = after;
+                DoubleVector v = load(in, c).add(vMdt.mul(lap));
+                VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
+                v.blend(vZero, tiny).intoMemorySegment(out, (long) c << 3, LE);
+            }
+            chUpdateTail(cur, next, muRows, urow, upOff, midOff, downOff, c, colTo, mdt, invDx2);
         }
-        return c;
+    }
+
+    private static void chUpdateTail(MemorySegment cur, MemorySegment next, MemorySegment muRows, long row, long up,
+                                     long mid, long down, int c, int colTo, double mdt, double invDx2) {
+        for (; c < colTo; c++) {
+            double m = muRows.getAtIndex(ScalarKernels.D, mid + c);
+            double lap = (((muRows.getAtIndex(ScalarKernels.D, mid + c - 1) + muRows.getAtIndex(ScalarKernels.D, mid + c + 1))
+                + (muRows.getAtIndex(ScalarKernels.D, up + c) + muRows.getAtIndex(ScalarKernels.D, down + c))) - 4.0 * m) * invDx2;
+            double v = cur.getAtIndex(ScalarKernels.D, row + c) + mdt * lap;
+            next.setAtIndex(ScalarKernels.D, row + c, Math.abs(v) < FLUSH_BELOW ? 0.0 : v);
+        }
     }
 
     @Override

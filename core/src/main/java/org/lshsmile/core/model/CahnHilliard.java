@@ -154,7 +154,12 @@ public final class CahnHilliard implements Model {
 
     @Override
     public long scratchDoubles(Grid grid) {
-        return 3 * (grid.is3d() ? grid.sliceStride() : grid.rowStride());
+        if (grid.is3d()) {
+            return 3 * grid.sliceStride();
+        }
+        // 2-D: room for the SIMD kernel's blocks of mu rows, up to 64 KB (34 rows of 128 columns, 3 at 2048)
+        long rows = Math.max(3, Math.min(34, 65536 / (grid.rowStride() * Double.BYTES)));
+        return rows * grid.rowStride();
     }
 
     @Override

@@ -3,6 +3,9 @@ package org.lshsmile.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -52,6 +55,39 @@ class CahnHilliardEngineTest {
         Optional<StencilKernels> simd = Kernels.simd();
         Assumptions.assumeTrue(simd.isPresent(), () -> "no SIMD kernels: " + Kernels.vectorUnavailableReason());
         assertBitwise(run(ny, nx, bc, Kernels.scalar(), 1, 25), run(ny, nx, bc, simd.get(), 1, 25));
+    }
+
+    /**
+     * The SIMD kernel keeps mu in as many rows as its scratch holds (blocks of rows - 2): every scratch size from
+     * the contract's 3 rows up, on a row range that starts and ends inside the grid, gives the scalar kernel's bits.
+     */
+    @Test
+    void simdGivesTheScalarBitsForEveryScratchSize() {
+        Optional<StencilKernels> simd = Kernels.simd();
+        Assumptions.assumeTrue(simd.isPresent(), () -> "no SIMD kernels: " + Kernels.vectorUnavailableReason());
+        int ny = 75;
+        int nx = 37;
+        try (Grid g = new Grid(1, ny, nx, 1.0, Boundary.PERIODIC);
+             Arena arena = Arena.ofConfined()) {
+            g.copyFrom(CahnHilliard.pfhub1Initial(ny, nx, 1.0, 0.5, 0.05));
+            long rs = g.rowStride();
+            int from = g.rowStart() + 3;
+            int to = g.rowStart() + ny - 2;
+            double[] expected = chRows(Kernels.scalar(), g, arena.allocate(3 * rs * Double.BYTES, 64), from, to);
+            for (int rows : new int[] {3, 4, 5, 7, 34, 40}) {
+                MemorySegment scratch = arena.allocate(rows * rs * Double.BYTES, 64);
+                assertBitwise(expected, chRows(simd.get(), g, scratch, from, to));
+            }
+        }
+    }
+
+    private static double[] chRows(StencilKernels k, Grid g, MemorySegment scratch, int from, int to) {
+        g.next().fill((byte) 0);
+        k.cahnHilliardRows(g.current(), g.next(), scratch, g.rowStride(), from, to, g.colStart(), g.nx(), 1e-3 * 5,
+            2.0, 5.0, 0.3, 0.7, 1.0);
+        double[] out = new double[(int) (g.next().byteSize() / Double.BYTES)];
+        MemorySegment.copy(g.next(), ValueLayout.JAVA_DOUBLE, 0, out, 0, out.length);
+        return out;
     }
 
     @Test
