@@ -15,6 +15,11 @@
 #  define LSHSMILE_ALWAYS_INLINE static inline
 #endif
 
+/* Grain-growth states of at least this many bytes (all fields of one buffer) are written with streaming
+ * stores: twice the last-level cache of the machines we measure on (bench/README.md), so the next state could
+ * not stay cached until the step after reads it. */
+#define LSHSMILE_STREAM_MIN_BYTES (64LL << 20)
+
 /* Java's Math.floorMod(r, 3): the rolling-row slot of row r, also for r < 0. */
 static inline int64_t lshsmile_slot3(int64_t r) {
     int64_t m = r % 3;

@@ -159,6 +159,27 @@ class NativeKernelsAgreementTest {
         }
     }
 
+    /**
+     * A grain-growth state of 64 MB or more is written with streaming stores (native/src/internal.h,
+     * LSHSMILE_STREAM_MIN_BYTES): same bits as the scalar kernels, with and without the clamp, on 1 and 2 threads.
+     */
+    @Test
+    void streamingStoresOfLargeStatesGiveTheSameBits() {
+        int ny = 1024;
+        int nx = 1027;
+        assertTrue(Grid.bytesFor(8, ny, nx) / 2 >= 64L << 20, "one buffer is past the streaming threshold");
+        for (Case c : models()) {
+            if (c.model().fields() != 8) {
+                continue;
+            }
+            double[] scalar = run(c, ny, nx, Boundary.PERIODIC, Kernels.scalar(), 1, false);
+            for (int threads : new int[] {1, 2}) {
+                assertBitwise(scalar, run(c, ny, nx, Boundary.PERIODIC, nat, threads, false), c + ", " + threads
+                    + " threads, streaming stores");
+            }
+        }
+    }
+
     /** tau = 0: the active-set engine gives the exact engine's bits; its dense steps run the native kernels. */
     @Test
     void activeSetEngineRunsOnNativeKernels() {
