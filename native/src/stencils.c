@@ -43,7 +43,7 @@ LSHSMILE_ALWAYS_INLINE void gg_update_row(const double *RESTRICT cur, double *RE
             __m512d ctr = at;
             /* The row after the south neighbour, into L2: the next row's pass reads it as its south. The
              * hardware prefetchers restart at every 4 KB page and juggle one stream per field plane; this
-             * takes about a tenth off the step at 2048^2 Q = 8 (bench/README.md). Prefetches never fault,
+             * takes a tenth to a fifth off the step at 2048^2 Q = 8 (bench/README.md). Prefetches never fault,
              * so the rows past the last plane's end are harmless. */
             _mm_prefetch((const char *) (cur + c + 2 * row_stride), _MM_HINT_T1);
             __m512d after = _mm512_loadu_pd(cur + c + 8);
