@@ -53,6 +53,40 @@ public interface StencilKernels {
                          long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
                          double[] ldt, double[] kappa, double a, double b, double invDx2, boolean clamp);
 
+    /** {@link #grainGrowthPairRows} needs {@code rowStride} to be a multiple of this many doubles. */
+    int PAIR_ROW_MULTIPLE = 8;
+
+    /** Whether this kernel set has {@link #grainGrowthPairRows}. */
+    default boolean hasGrainGrowthPairs() {
+        return false;
+    }
+
+    /**
+     * Two grain-growth steps in one pass over the rows {@code [rowFrom, rowTo)}: the same bits as
+     * {@link #grainGrowthRows} over every interior row, a halo refresh, then {@link #grainGrowthRows} over
+     * {@code [rowFrom, rowTo)} again, but the intermediate state never goes to memory of the grid.
+     *
+     * <p>The first step is computed for rows {@code rowFrom-1 .. rowTo} and columns {@code colFrom-1 ..
+     * colFrom+nx}, the interior of the band and a ring of ghost cells, into a rolling buffer of three rows per
+     * field; the second step reads those rows and writes {@code next}. The halo of width 2 is what makes that
+     * exact: a ghost cell's first-step value is computed from the same inputs as the interior cell whose
+     * image it is (periodic), or from the same inputs with west and east (north and south) swapped (mirror),
+     * and IEEE addition commutes, so it equals what a halo refresh of the intermediate state would put there.
+     * Why: a step of a large grid is bound by memory traffic, and this reads and writes each value once per
+     * two steps.
+     *
+     * @param cur     q planes of the current state (halo filled, corners included)
+     * @param next    q planes receiving the state two steps on (only the interior of the rows is written)
+     * @param scratch at least {@code (3q + 1) * rowStride} doubles, private to the calling thread
+     * @throws UnsupportedOperationException if {@link #hasGrainGrowthPairs()} is false
+     */
+    default void grainGrowthPairRows(MemorySegment cur, MemorySegment next, MemorySegment scratch, int q,
+                                     long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
+                                     double[] ldt, double[] kappa, double a, double b, double invDx2,
+                                     boolean clamp) {
+        throw new UnsupportedOperationException(name() + " kernels have no two-step grain-growth pass");
+    }
+
     /**
      * One explicit-Euler step of Cahn-Hilliard (PFHub benchmark 1) for rows {@code [rowFrom, rowTo)}:
      * <pre>

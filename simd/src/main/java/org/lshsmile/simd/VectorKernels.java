@@ -56,6 +56,110 @@ final class VectorKernels implements StencilKernels {
                                 double[] ldt, double[] kappa, double a, double b, double invDx2, boolean clamp) {
         final int colTo = colFrom + nx;
         final int bound = colFrom + S.loopBound(nx);
+        for (int r = rowFrom; r < rowTo; r++) {
+            final long row = r * rowStride;
+            // Sum of squares over all order parameters once per row: each field's update reads it.
+            ggSumSqVectors(cur, row, planeStride, q, sumSq, colFrom, bound);
+            ggSumSqTail(cur, row, planeStride, q, sumSq, bound, colTo);
+            for (int f = 0; f < q; f++) {
+                final long base = f * planeStride + row;
+                ggFieldVectors(cur, base - rowStride, base, base + rowStride, sumSq, next, base, colFrom, bound,
+                    ldt[f], kappa[f], a, b, invDx2, clamp);
+                ggFieldTail(cur, base - rowStride, base, base + rowStride, sumSq, next, base, bound, colTo,
+                    ldt[f], kappa[f], a, b, invDx2, clamp);
+            }
+        }
+    }
+
+    /** Whenever the vector length divides {@link #PAIR_ROW_MULTIPLE}: whole padded rows are whole vectors. */
+    @Override
+    public boolean hasGrainGrowthPairs() {
+        return PAIR_ROW_MULTIPLE % LANES == 0;
+    }
+
+    @Override
+    public void grainGrowthPairRows(MemorySegment cur, MemorySegment next, MemorySegment scratch, int q,
+                                    long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
+                                    double[] ldt, double[] kappa, double a, double b, double invDx2,
+                                    boolean clamp) {
+        final int colTo = colFrom + nx;
+        final int bound = colFrom + S.loopBound(nx);
+        // The first step covers every vector of a padded row, halo and padding columns included: the whole
+        // vectors around columns colFrom-1 .. colFrom+nx, no scalar tail. Values outside those columns are
+        // never read by the second step.
+        final int whole = (int) rowStride;
+        final MemorySegment sumSq = scratch.asSlice(0, rowStride * Double.BYTES);
+        final MemorySegment ring = scratch.asSlice(rowStride * Double.BYTES);
+        final long fieldRing = 3 * rowStride;
+        for (int r = rowFrom - 1; r <= rowTo; r++) {
+            final long row = r * rowStride;
+            final long slot = Math.floorMod(r, 3) * rowStride;
+            ggSumSqVectors(cur, row, planeStride, q, sumSq, 0, whole);
+            for (int f = 0; f < q; f++) {
+                final long base = f * planeStride + row;
+                ggFieldVectors(cur, base - rowStride, base, base + rowStride, sumSq, ring, f * fieldRing + slot, 0,
+                    whole, ldt[f], kappa[f], a, b, invDx2, clamp);
+            }
+            if (r > rowFrom) {
+                // the first step now holds rows r-2, r-1, r: the second step of row r-1
+                final int u = r - 1;
+                final long north = Math.floorMod(u - 1, 3) * rowStride;
+                final long mid = Math.floorMod(u, 3) * rowStride;
+                final long south = slot;
+                final long out = u * rowStride;
+                ggSumSqVectors(ring, mid, fieldRing, q, sumSq, colFrom, bound);
+                ggSumSqTail(ring, mid, fieldRing, q, sumSq, bound, colTo);
+                for (int f = 0; f < q; f++) {
+                    final long fr = f * fieldRing;
+                    ggFieldVectors(ring, fr + north, fr + mid, fr + south, sumSq, next, f * planeStride + out,
+                        colFrom, bound, ldt[f], kappa[f], a, b, invDx2, clamp);
+                    ggFieldTail(ring, fr + north, fr + mid, fr + south, sumSq, next, f * planeStride + out, bound,
+                        colTo, ldt[f], kappa[f], a, b, invDx2, clamp);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sums of squares over the q fields of one row, vectors [from, bound): field f's value at column c is at
+     * {@code row + f * fieldStride + c} of src; the sum goes to column c of sumSq.
+     */
+    private static void ggSumSqVectors(MemorySegment src, long row, long fieldStride, int q, MemorySegment sumSq,
+                                       int from, int bound) {
+        for (int c = from; c < bound; c += LANES) {
+            DoubleVector e0 = load(src, row + c);
+            DoubleVector s = e0.mul(e0);
+            for (int f = 1; f < q; f++) {
+                DoubleVector e = load(src, f * fieldStride + row + c);
+                s = s.add(e.mul(e));
+            }
+            s.intoMemorySegment(sumSq, (long) c << 3, LE);
+        }
+    }
+
+    /** {@link #ggSumSqVectors} for the columns [c, colTo) left after the vectors, one at a time. */
+    private static void ggSumSqTail(MemorySegment src, long row, long fieldStride, int q, MemorySegment sumSq,
+                                    int c, int colTo) {
+        for (; c < colTo; c++) {
+            double e0 = src.getAtIndex(ScalarKernels.D, row + c);
+            double s = e0 * e0;
+            for (int f = 1; f < q; f++) {
+                double e = src.getAtIndex(ScalarKernels.D, f * fieldStride + row + c);
+                s = s + e * e;
+            }
+            sumSq.setAtIndex(ScalarKernels.D, c, s);
+        }
+    }
+
+    /**
+     * One field's update over the whole vectors [from, bound) of a row: the field's rows north of, at and
+     * south of the updated one start at {@code north}, {@code mid} and {@code south} of src (rows of a grid
+     * plane, or slots of the pair kernel's ring), the sum of squares at column c of sumSq; the result goes to
+     * {@code out + c} of dst.
+     */
+    private static void ggFieldVectors(MemorySegment src, long north, long mid, long south, MemorySegment sumSq,
+                                       MemorySegment dst, long out, int from, int bound, double lq, double kq,
+                                       double a, double b, double invDx2, boolean clamp) {
         final DoubleVector vZero = DoubleVector.zero(S);
         final DoubleVector vOne = DoubleVector.broadcast(S, 1.0);
         final DoubleVector vFour = DoubleVector.broadcast(S, 4.0);
@@ -64,79 +168,54 @@ final class VectorKernels implements StencilKernels {
         final DoubleVector vA = DoubleVector.broadcast(S, a);
         final DoubleVector vB = DoubleVector.broadcast(S, b);
         final DoubleVector vInv = DoubleVector.broadcast(S, invDx2);
-        for (int r = rowFrom; r < rowTo; r++) {
-            final long row = r * rowStride;
-            // Sum of squares over all order parameters once per row: each field's update reads it.
-            int c = colFrom;
-            for (; c < bound; c += LANES) {
-                DoubleVector e0 = load(cur, row + c);
-                DoubleVector s = e0.mul(e0);
-                for (int f = 1; f < q; f++) {
-                    DoubleVector e = load(cur, f * planeStride + row + c);
-                    s = s.add(e.mul(e));
-                }
-                s.intoMemorySegment(sumSq, (long) c << 3, LE);
+        final DoubleVector vL = DoubleVector.broadcast(S, lq);
+        final DoubleVector vK = DoubleVector.broadcast(S, kq);
+        // west and east by permutes of the vectors before, at and after c (see EAST)
+        DoubleVector before = load(src, mid + from - LANES);
+        DoubleVector at = load(src, mid + from);
+        for (int c = from; c < bound; c += LANES) {
+            DoubleVector ctr = at;
+            DoubleVector after = load(src, mid + c + LANES);
+            DoubleVector w = before.rearrange(WEST, ctr);
+            DoubleVector e = ctr.rearrange(EAST, after);
+            DoubleVector n = load(src, north + c);
+            DoubleVector s = load(src, south + c);
+            DoubleVector lap = w.add(e).add(n.add(s)).sub(vFour.mul(ctr)).mul(vInv);
+            DoubleVector sq = ctr.mul(ctr);
+            DoubleVector other = load(sumSq, c).sub(sq);
+            DoubleVector bulk = ctr.mul(vB.mul(sq).sub(vA).add(vTwo.mul(other)));
+            DoubleVector v = ctr.sub(vL.mul(bulk.sub(vK.mul(lap))));
+            VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
+            v = v.blend(vZero, tiny);
+            if (clamp) {
+                v = v.max(vZero).min(vOne);
             }
-            for (; c < colTo; c++) {
-                double e0 = cur.getAtIndex(ScalarKernels.D, row + c);
-                double s = e0 * e0;
-                for (int f = 1; f < q; f++) {
-                    double e = cur.getAtIndex(ScalarKernels.D, f * planeStride + row + c);
-                    s = s + e * e;
-                }
-                sumSq.setAtIndex(ScalarKernels.D, c, s);
+            v.intoMemorySegment(dst, (out + c) << 3, LE);
+            before = ctr;
+            at = after;
+        }
+    }
+
+    /** {@link #ggFieldVectors} for the columns [c, colTo) left after the vectors, one at a time. */
+    private static void ggFieldTail(MemorySegment src, long north, long mid, long south, MemorySegment sumSq,
+                                    MemorySegment dst, long out, int c, int colTo, double lq, double kq, double a,
+                                    double b, double invDx2, boolean clamp) {
+        for (; c < colTo; c++) {
+            double ctr = src.getAtIndex(ScalarKernels.D, mid + c);
+            double w = src.getAtIndex(ScalarKernels.D, mid + c - 1);
+            double e = src.getAtIndex(ScalarKernels.D, mid + c + 1);
+            double n = src.getAtIndex(ScalarKernels.D, north + c);
+            double s = src.getAtIndex(ScalarKernels.D, south + c);
+            double lap = (((w + e) + (n + s)) - 4.0 * ctr) * invDx2;
+            double sq = ctr * ctr;
+            double other = sumSq.getAtIndex(ScalarKernels.D, c) - sq;
+            double bulk = ctr * ((b * sq - a) + 2.0 * other);
+            double v = ctr - lq * (bulk - kq * lap);
+            v = Math.abs(v) < FLUSH_BELOW ? 0.0 : v;
+            if (clamp) {
+                v = Math.min(Math.max(v, 0.0), 1.0);
             }
-            for (int f = 0; f < q; f++) {
-                final long base = f * planeStride + row;
-                final double lq = ldt[f];
-                final double kq = kappa[f];
-                final DoubleVector vL = DoubleVector.broadcast(S, lq);
-                final DoubleVector vK = DoubleVector.broadcast(S, kq);
-                c = colFrom;
-                // west and east by permutes of the vectors before, at and after c (see EAST)
-                DoubleVector before = load(cur, base + c - LANES);
-                DoubleVector at = load(cur, base + c);
-                for (; c < bound; c += LANES) {
-                    long i = base + c;
-                    DoubleVector ctr = at;
-                    DoubleVector after = load(cur, i + LANES);
-                    DoubleVector w = before.rearrange(WEST, ctr);
-                    DoubleVector e = ctr.rearrange(EAST, after);
-                    DoubleVector n = load(cur, i - rowStride);
-                    DoubleVector s = load(cur, i + rowStride);
-                    DoubleVector lap = w.add(e).add(n.add(s)).sub(vFour.mul(ctr)).mul(vInv);
-                    DoubleVector sq = ctr.mul(ctr);
-                    DoubleVector other = load(sumSq, c).sub(sq);
-                    DoubleVector bulk = ctr.mul(vB.mul(sq).sub(vA).add(vTwo.mul(other)));
-                    DoubleVector v = ctr.sub(vL.mul(bulk.sub(vK.mul(lap))));
-                    VectorMask<Double> tiny = v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, vTiny);
-                    v = v.blend(vZero, tiny);
-                    if (clamp) {
-                        v = v.max(vZero).min(vOne);
-                    }
-                    v.intoMemorySegment(next, i << 3, LE);
-                    before = ctr;
-                    at = after;
-                }
-                for (; c < colTo; c++) {
-                    long i = base + c;
-                    double ctr = cur.getAtIndex(ScalarKernels.D, i);
-                    double w = cur.getAtIndex(ScalarKernels.D, i - 1);
-                    double e = cur.getAtIndex(ScalarKernels.D, i + 1);
-                    double n = cur.getAtIndex(ScalarKernels.D, i - rowStride);
-                    double s = cur.getAtIndex(ScalarKernels.D, i + rowStride);
-                    double lap = (((w + e) + (n + s)) - 4.0 * ctr) * invDx2;
-                    double sq = ctr * ctr;
-                    double other = sumSq.getAtIndex(ScalarKernels.D, c) - sq;
-                    double bulk = ctr * ((b * sq - a) + 2.0 * other);
-                    double v = ctr - lq * (bulk - kq * lap);
-                    v = Math.abs(v) < FLUSH_BELOW ? 0.0 : v;
-                    if (clamp) {
-                        v = Math.min(Math.max(v, 0.0), 1.0);
-                    }
-                    next.setAtIndex(ScalarKernels.D, i, v);
-                }
-            }
+            dst.setAtIndex(ScalarKernels.D, out + c, v);
         }
     }
 

@@ -209,22 +209,45 @@ public final class GrainGrowth implements Model {
     @Override
     public void stepRows(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
                          MemorySegment scratch) {
+        double inv = 1.0 / (grid.dx() * grid.dx());
+        kernels.grainGrowthRows(grid.current(), grid.next(), scratch, q, grid.planeStride(), grid.rowStride(),
+            rowFrom, rowTo, grid.colStart(), grid.nx(), mobilityTimes(dt), kappa, a, b, inv, clamp);
+    }
+
+    /** {@code L_i * dt} for every grain. */
+    private double[] mobilityTimes(double dt) {
         double[] ldt = new double[q];
         for (int i = 0; i < q; i++) {
             ldt[i] = mobility[i] * dt;
         }
+        return ldt;
+    }
+
+    /** The update reads the direct neighbours only, so two steps fit in the grid's halo of width 2. */
+    @Override
+    public boolean hasPairStep(StencilKernels kernels, Grid grid) {
+        return kernels.hasGrainGrowthPairs() && !grid.is3d()
+            && grid.rowStride() % StencilKernels.PAIR_ROW_MULTIPLE == 0;
+    }
+
+    /** The first step's rolling three rows per grain and one row of sums of squares. */
+    @Override
+    public long pairScratchDoubles(Grid grid) {
+        return (3L * q + 1) * grid.rowStride();
+    }
+
+    @Override
+    public void stepRowsPair(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
+                             MemorySegment scratch) {
         double inv = 1.0 / (grid.dx() * grid.dx());
-        kernels.grainGrowthRows(grid.current(), grid.next(), scratch, q, grid.planeStride(), grid.rowStride(),
-            rowFrom, rowTo, grid.colStart(), grid.nx(), ldt, kappa, a, b, inv, clamp);
+        kernels.grainGrowthPairRows(grid.current(), grid.next(), scratch, q, grid.planeStride(), grid.rowStride(),
+            rowFrom, rowTo, grid.colStart(), grid.nx(), mobilityTimes(dt), kappa, a, b, inv, clamp);
     }
 
     @Override
     public void stepSlices(StencilKernels kernels, Grid grid, double dt, long step, int zFrom, int zTo,
                            MemorySegment scratch) {
-        double[] ldt = new double[q];
-        for (int i = 0; i < q; i++) {
-            ldt[i] = mobility[i] * dt;
-        }
+        double[] ldt = mobilityTimes(dt);
         double inv = 1.0 / (grid.dx() * grid.dx());
         kernels.grainGrowthSlices(grid.current(), grid.next(), scratch, q, grid.planeStride(), grid.sliceStride(),
             grid.rowStride(), zFrom, zTo, grid.rowStart(), grid.rowStart() + grid.ny(), grid.colStart(), grid.nx(),

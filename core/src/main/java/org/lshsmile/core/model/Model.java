@@ -43,6 +43,31 @@ public interface Model {
                   MemorySegment scratch);
 
     /**
+     * Whether {@link #stepRowsPair} can advance this grid with these kernels: a model whose update reads
+     * only the direct neighbours, a 2-D grid and kernels with a two-step pass. False by default.
+     */
+    default boolean hasPairStep(StencilKernels kernels, Grid grid) {
+        return false;
+    }
+
+    /** Doubles of per-thread scratch {@link #stepRowsPair} needs for this grid (0 without a pair step). */
+    default long pairScratchDoubles(Grid grid) {
+        return 0;
+    }
+
+    /**
+     * Writes rows {@code [rowFrom, rowTo)} of {@code grid.next()} two steps on from {@code grid.current()},
+     * whose halo is filled: bitwise what {@link #stepRows} for steps {@code step} and {@code step + 1} with a
+     * halo refresh between gives, in one pass over memory. Called concurrently on disjoint bands.
+     *
+     * @throws UnsupportedOperationException when {@link #hasPairStep} is false
+     */
+    default void stepRowsPair(StencilKernels kernels, Grid grid, double dt, long step, int rowFrom, int rowTo,
+                              MemorySegment scratch) {
+        throw new UnsupportedOperationException(name() + " has no two-step pass");
+    }
+
+    /**
      * 3-D: writes padded slices {@code [zFrom, zTo)} (all interior rows) of {@code grid.next()} from
      * {@code grid.current()}, whose halo is filled, with the kernels' seven-point stencils. Called
      * concurrently on disjoint bands of slices; random sources are keyed by the cell's index in the

@@ -91,6 +91,91 @@ class ExactEngineTest {
         return Stream.of(2, 3, 4, 7);
     }
 
+    /** Steps with the SIMD kernels' two-step passes (or not), {@code calls} calls of {@code steps} steps each. */
+    private static double[] runPairs(int ny, int nx, int q, Boundary bc, boolean pairs, int threads, int calls,
+                                     int steps, boolean clamp) {
+        double[] v = GrainStates.voronoi(ny, nx, q, q, 11, bc == Boundary.PERIODIC).values();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] * 0.8 + 0.2 * r.nextDouble();
+        }
+        try (Grid g = new Grid(q, ny, nx, 0.5, bc);
+             ExactEngine e = new ExactEngine(Preset.DEFAULT.grainGrowth(q, clamp), g, 0.05, Kernels.simd().get(),
+                 threads, 0, pairs)) {
+            assertEquals(pairs, e.pairSteps(), "pair steps in use");
+            g.copyFrom(v);
+            for (int c = 0; c < calls; c++) {
+                e.step(steps);
+            }
+            assertEquals((long) calls * steps, e.stepsDone());
+            double[] out = new double[v.length];
+            g.copyTo(out);
+            return out;
+        }
+    }
+
+    static Stream<Arguments> pairCases() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        int[][] shapes = {{2, 2}, {3, 5}, {9, 8}, {17, 31}, {40, 64}, {33, 129}};
+        for (int[] s : shapes) {
+            for (Boundary bc : Boundary.values()) {
+                b.add(Arguments.of(s[0], s[1], s[0] % 2 == 0 ? 3 : 8, bc, s[1] % 2 == 1));
+            }
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "{0}x{1} Q={2} {3} clamp={4}")
+    @MethodSource("pairCases")
+    void twoStepPassesGiveTheBitsOfSingleSteps(int ny, int nx, int q, Boundary bc, boolean clamp) {
+        Assumptions.assumeTrue(Kernels.simd().isPresent(), () -> "no SIMD kernels: " + Kernels.vectorUnavailableReason());
+        Assumptions.assumeTrue(Kernels.simd().get().hasGrainGrowthPairs(), "the SIMD kernels have no two-step pass");
+        double[] single = runPairs(ny, nx, q, bc, false, 1, 1, 7, clamp);
+        // odd and even step counts per call; one band and, where the grid has the rows, two and three
+        assertBitwise(single, runPairs(ny, nx, q, bc, true, 1, 1, 7, clamp));
+        assertBitwise(single, runPairs(ny, nx, q, bc, true, 1, 7, 1, clamp));
+        double[] start = runPairs(ny, nx, q, bc, false, 1, 1, 0, clamp);
+        assertFalse(java.util.Arrays.equals(single, start), "seven steps changed the state");
+        if (ny >= 16) {
+            assertBitwise(single, runPairs(ny, nx, q, bc, true, 2, 1, 7, clamp));
+            assertBitwise(single, runPairs(ny, nx, q, bc, true, 3, 1, 7, clamp));
+        }
+    }
+
+    @Test
+    void onlyGrainGrowthOnATwoDimensionalGridWithPairKernelsStepsInPairs() {
+        try (Grid small = new Grid(3, 32, 32, 0.5, Boundary.PERIODIC);
+             Grid large = new Grid(3, 256, 256, 0.5, Boundary.PERIODIC);
+             Grid g3 = new Grid(3, 8, 16, 16, 0.5, Boundary.PERIODIC)) {
+            GrainGrowth gg = Preset.DEFAULT.grainGrowth(3, false);
+            try (ExactEngine e = new ExactEngine(gg, large, 0.05, Kernels.scalar(), 1)) {
+                assertFalse(e.pairSteps(), "the scalar kernels have no two-step pass");
+            }
+            Optional<StencilKernels> simd = Kernels.simd();
+            Assumptions.assumeTrue(simd.isPresent(), () -> "no SIMD kernels: " + Kernels.vectorUnavailableReason());
+            assertTrue(large.bufferBytes() >= ExactEngine.PAIR_MIN_STATE_BYTES);
+            assertTrue(small.bufferBytes() < ExactEngine.PAIR_MIN_STATE_BYTES);
+            try (ExactEngine e = new ExactEngine(gg, large, 0.05, simd.get(), 1)) {
+                assertTrue(e.pairSteps(), "a state larger than the L2 cache steps in pairs by default");
+                assertTrue(e.description().endsWith("two steps per pass"), e.description());
+            }
+            try (ExactEngine e = new ExactEngine(gg, small, 0.05, simd.get(), 1)) {
+                assertFalse(e.pairSteps(), "a small state steps one at a time by default");
+            }
+            try (ExactEngine e = new ExactEngine(gg, small, 0.05, simd.get(), 1, 0, true)) {
+                assertTrue(e.pairSteps(), "asked for, any 2-D grain-growth grid steps in pairs");
+            }
+            try (ExactEngine e = new ExactEngine(gg, g3, 0.05, simd.get(), 1, 0, true)) {
+                assertFalse(e.pairSteps(), "3-D grids step one at a time");
+            }
+            try (Grid one = new Grid(1, 256, 256, 1.0, Boundary.PERIODIC);
+                 ExactEngine e = new ExactEngine(org.lshsmile.core.model.CahnHilliard.pfhub1(), one, 1e-3, simd.get(),
+                     1, 0, true)) {
+                assertFalse(e.pairSteps(), "Cahn-Hilliard's stencil is two cells wide: no two-step pass");
+            }
+        }
+    }
+
     private static void assertBitwise(double[] a, double[] b) {
         assertEquals(a.length, b.length);
         for (int i = 0; i < a.length; i++) {
