@@ -34,6 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code rollout}: T steps between two buffers, as a loss-only rollout (both stay in the caches up to
  *       512^2: 2 x 6.3 MB against a 32 MB L3);</li>
+ *   <li>{@code rollout-pairs}: the same rollout in two-step passes ({@code Model.stepRowsPair}, as
+ *       {@code ExactEngine} steps grain growth with the SIMD kernels): the fastest rollout the library has;</li>
  *   <li>{@code forward-stored}: T steps each writing a state of its own, as the gradient's forward pass keeps
  *       every state for the adjoint (T + 1 states: 12 MB at 128^2 and T = 30, 195 MB at 512^2);</li>
  *   <li>{@code adjoint}: T adjoint steps back over those stored states (reads a stored state and the
@@ -43,7 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (one pass each); set against {@code rollout} it says how much of {@code gradient / rollout} is the
  * stored states' memory traffic and how much the adjoint's arithmetic. Score: milliseconds per T steps.
  *
- * <p>Self-check (trial setup): the last stored state equals the two-buffer rollout's bit for bit, and the
+ * <p>Self-check (trial setup): the last stored state and the two-step passes' result equal the two-buffer
+ * rollout's bit for bit, and the
  * adjoint after T steps is finite and not zero.
  */
 @State(Scope.Benchmark)
@@ -58,8 +61,8 @@ public class GradientPhasesBenchmark {
     @Param({"128:10", "128:30", "512:10", "512:30"})
     public String config;
 
-    /** {@code rollout}, {@code forward-stored} or {@code adjoint}. */
-    @Param({"rollout", "forward-stored", "adjoint"})
+    /** {@code rollout}, {@code rollout-pairs}, {@code forward-stored} or {@code adjoint}. */
+    @Param({"rollout", "rollout-pairs", "forward-stored", "adjoint"})
     public String phase;
 
     private int steps;
@@ -100,7 +103,11 @@ public class GradientPhasesBenchmark {
         for (int i = 0; i < steps; i++) {
             views[i] = x.view(slots[i], slots[i + 1]);
         }
-        scratch = arena.allocate(Math.max(model.scratchDoubles(x), at.adjointScratchDoubles(x)) * Double.BYTES, 64);
+        scratch = arena.allocate(Math.max(Math.max(model.scratchDoubles(x), at.adjointScratchDoubles(x)),
+            model.pairScratchDoubles(x)) * Double.BYTES, 64);
+        if (!model.hasPairStep(kernels, x)) {
+            throw new IllegalStateException("self-check: the SIMD grain-growth kernels have no two-step pass here");
+        }
         rowGrad = new double[n * at.parameterNames().size()];
         start = GrainStates.voronoi(n, n, 3, 3, 5, true).values();
         seed = new double[start.length];
@@ -108,8 +115,16 @@ public class GradientPhasesBenchmark {
             seed[i] = 1e-6 * ((i * 7919L) % 1000 - 500);
         }
         double[] inPlace = new double[start.length];
+        rolloutPairs();
+        double[] paired = new double[start.length];
+        x.copyTo(paired);
         rollout();
         x.copyTo(inPlace);
+        for (int i = 0; i < paired.length; i++) {
+            if (Double.doubleToRawLongBits(paired[i]) != Double.doubleToRawLongBits(inPlace[i])) {
+                throw new IllegalStateException("self-check: two-step passes differ from the rollout at " + i);
+            }
+        }
         forwardStored();
         double[] stored = new double[start.length];
         views[steps - 1].swap();
@@ -148,6 +163,21 @@ public class GradientPhasesBenchmark {
     private void rollout() {
         x.copyFrom(start);
         for (int k = 0; k < steps; k++) {
+            x.refreshHalo();
+            model.stepRows(kernels, x, dt, k, x.rowStart(), x.rowStart() + x.ny(), scratch);
+            x.swap();
+        }
+    }
+
+    private void rolloutPairs() {
+        x.copyFrom(start);
+        int k = 0;
+        for (; k + 2 <= steps; k += 2) {
+            x.refreshHalo();
+            model.stepRowsPair(kernels, x, dt, k, x.rowStart(), x.rowStart() + x.ny(), scratch);
+            x.swap();
+        }
+        for (; k < steps; k++) {
             x.refreshHalo();
             model.stepRows(kernels, x, dt, k, x.rowStart(), x.rowStart() + x.ny(), scratch);
             x.swap();
@@ -196,6 +226,10 @@ public class GradientPhasesBenchmark {
                 rollout();
                 yield x.get(0, mid, mid);
             }
+            case "rollout-pairs" -> {
+                rolloutPairs();
+                yield x.get(0, mid, mid);
+            }
             case "forward-stored" -> {
                 forwardStored();
                 yield views[steps - 1].get(0, mid, mid);
@@ -204,7 +238,7 @@ public class GradientPhasesBenchmark {
                 adjointPass();
                 yield rowGrad[mid * at.parameterNames().size()] + lam.get(0, mid, mid);
             }
-            default -> throw new IllegalArgumentException("phase must be rollout, forward-stored or adjoint, got "
+            default -> throw new IllegalArgumentException("phase must be rollout, rollout-pairs, forward-stored or adjoint, got "
                 + phase);
         };
         return Double.doubleToRawLongBits(v);

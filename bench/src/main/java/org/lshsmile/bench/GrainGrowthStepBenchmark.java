@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Every invocation does exactly {@link #ELEMENT_STEPS} element-steps: {@code @OperationsPerInvocation}
  * must be a compile-time constant, so the number of steps per invocation is
- * {@code ELEMENT_STEPS / (size * size * Q)} (3 steps at 2048:8, 2048 steps at 128:3); a shape passed with
+ * {@code ELEMENT_STEPS / (size * size * Q)} (6 steps at 2048:8, 4096 steps at 128:3); a shape passed with
  * {@code -p shape=...} must divide it.
  *
  * <p>Self-check (as Elasticsearch's benchmarkTest does): the trial setup runs {@link #CHECK_STEPS} steps
@@ -53,10 +53,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GrainGrowthStepBenchmark extends EngineStepState {
 
     /**
-     * Element-steps per invocation: 3 * 2^25, the least multiple of every shape's size^2 * Q
-     * (2048^2 * 8 = 2^25, 128^2 * 3 = 3 * 2^14), so every shape runs a whole number of steps (3 at 2048:8).
+     * Element-steps per invocation: 6 * 2^25, twice the least multiple of every shape's size^2 * Q
+     * (2048^2 * 8 = 2^25, 128^2 * 3 = 3 * 2^14), so every shape runs a whole, even number of steps (6 at
+     * 2048:8): with {@link #pairSteps} every step is part of a two-step pass.
      */
-    public static final int ELEMENT_STEPS = 3 << 25;
+    public static final int ELEMENT_STEPS = 6 << 25;
 
     /** Steps the trial setup's check against the scalar kernels runs: enough for values to leave {0, 1} and reach the halo. */
     public static final int CHECK_STEPS = 3;
@@ -72,6 +73,13 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
     /** Kernel set: {@code scalar}, {@code simd} or {@code native} (core's {@code KernelSets}). */
     @Param({"scalar", "simd", "native"})
     public String kernels;
+
+    /**
+     * Whether the engine advances two steps per pass where the kernels can ({@code ExactEngine}'s pair
+     * steps; only the SIMD kernels have them, the scalar and native kernels step one at a time either way).
+     */
+    @Param({"true"})
+    public boolean pairSteps = true;
 
     /** Engine threads (row bands); 1 runs on the benchmark thread. */
     @Param({"1", "2"})
@@ -122,7 +130,7 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
         grid = new Grid(q, size, size, preset.dx(), Boundary.PERIODIC);
         verifyAgainstScalar(checkedKernels(k));
         pristine.copyStateTo(grid);
-        engine = new ExactEngine(model, grid, preset.dt(), k, threads);
+        engine = new ExactEngine(model, grid, preset.dt(), k, threads, ExactEngine.MIN_BAND_WORK, pairSteps);
         // Last field, centre cell: a value every step rewrites; returning it keeps the result observed.
         probe = grid.index(q - 1, size / 2, size / 2);
     }
@@ -135,7 +143,8 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
         }
         try (Grid other = new Grid(q, size, size, grid.dx(), Boundary.PERIODIC)) {
             pristine.copyStateTo(other);
-            try (ExactEngine cand = new ExactEngine(model, other, dt, checked, threads)) {
+            try (ExactEngine cand = new ExactEngine(model, other, dt, checked, threads, ExactEngine.MIN_BAND_WORK,
+                pairSteps)) {
                 cand.step(CHECK_STEPS);
             }
             // Whole buffer, halo and padding included: the kernels promise bitwise equality (0 ulp).

@@ -61,7 +61,7 @@ class BenchmarksSmokeTest {
             int steps = GrainGrowthStepBenchmark.stepsFor(s);
             assertEquals(GrainGrowthStepBenchmark.ELEMENT_STEPS, (long) sq[0] * sq[0] * sq[1] * steps, s);
         }
-        assertEquals(List.of(2048, 768, 48, 3), List.of(GrainGrowthStepBenchmark.stepsFor("128:3"),
+        assertEquals(List.of(4096, 1536, 96, 6), List.of(GrainGrowthStepBenchmark.stepsFor("128:3"),
             GrainGrowthStepBenchmark.stepsFor("128:8"), GrainGrowthStepBenchmark.stepsFor("512:8"),
             GrainGrowthStepBenchmark.stepsFor("2048:8")));
         assertThrows(IllegalArgumentException.class, () -> GrainGrowthStepBenchmark.stepsFor("100:5"));
@@ -200,7 +200,7 @@ class BenchmarksSmokeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"rollout", "forward-stored", "adjoint"})
+    @CsvSource({"rollout", "rollout-pairs", "forward-stored", "adjoint"})
     void gradientPhasesBenchmarkRunsAndChecksItself(String phase) {
         assumeTrue(org.lshsmile.simd.Kernels.simd().isPresent(), "the benchmark runs the SIMD kernels");
         GradientPhasesBenchmark b = new GradientPhasesBenchmark();
