@@ -48,15 +48,7 @@ final class Vector3d {
         for (int z = zFrom; z < zTo; z++) {
             for (int r = rowFrom; r < rowTo; r++) {
                 long row = z * sliceStride + r * rowStride;
-                for (int c = colFrom; c < bound; c += LANES) {
-                    DoubleVector e0 = load(cur, row + c);
-                    DoubleVector s = e0.mul(e0);
-                    for (int f = 1; f < q; f++) {
-                        DoubleVector e = load(cur, f * planeStride + row + c);
-                        s = s.add(e.mul(e));
-                    }
-                    s.intoMemorySegment(sumSq, (long) c << 3, LE);
-                }
+                VectorKernels.ggSumSqVectors(cur, row, planeStride, q, sumSq, colFrom, bound);
                 for (int f = 0; f < q; f++) {
                     grainGrowthField(cur, next, sumSq, f * planeStride + row, sliceStride, rowStride, colFrom, bound,
                         ldt[f], kappa[f], a, b, invDx2, clamp);

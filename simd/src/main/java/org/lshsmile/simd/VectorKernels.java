@@ -124,7 +124,7 @@ final class VectorKernels implements StencilKernels {
      * Sums of squares over the q fields of one row, vectors [from, bound): field f's value at column c is at
      * {@code row + f * fieldStride + c} of src; the sum goes to column c of sumSq.
      */
-    private static void ggSumSqVectors(MemorySegment src, long row, long fieldStride, int q, MemorySegment sumSq,
+    static void ggSumSqVectors(MemorySegment src, long row, long fieldStride, int q, MemorySegment sumSq,
                                        int from, int bound) {
         for (int c = from; c < bound; c += LANES) {
             DoubleVector e0 = load(src, row + c);
