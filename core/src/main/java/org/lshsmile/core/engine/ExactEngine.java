@@ -18,8 +18,8 @@ import org.lshsmile.simd.StencilKernels;
  * and refreshes the halo.
  *
  * <p>Where the model and kernels have a two-step pass ({@link Model#hasPairStep}: grain growth with the
- * SIMD kernels on a 2-D grid), a call of n steps makes n / 2 passes that each advance two steps, then one
- * single step if n is odd: the same bits as n single steps, with half the memory traffic and half the
+ * SIMD kernels on a 2-D grid) and a state has {@link #PAIR_MIN_STATE_BYTES} or more, a call of n steps
+ * makes n / 2 passes that each advance two steps, then one single step if n is odd: the same bits as n single steps, with half the memory traffic and half the
  * barriers. Why: a step of a grid larger than the caches is bound by memory traffic.
  */
 public final class ExactEngine implements Engine {
@@ -33,11 +33,12 @@ public final class ExactEngine implements Engine {
     public static final long MIN_BAND_WORK = 1L << 16;
 
     /**
-     * States smaller than this step one at a time unless asked otherwise: they stay in a core's L2 cache
-     * (1 MiB on the development machine), where a two-step pass saves no memory traffic and its ghost
-     * columns cost a few percent (GrainGrowthStepBenchmark, 128:3 on one thread).
+     * States smaller than this step one at a time unless asked otherwise: the gain of a two-step pass is memory
+     * traffic, and while both buffers fit the last-level cache (32 MB on the development machine) there is
+     * little to gain, while the ghost cells cost a few percent (GrainGrowthStepBenchmark: 128:3 7% slower,
+     * 128:8 even; 512:8, 17 MB per state, 1.2x faster; bench/README.md).
      */
-    public static final long PAIR_MIN_STATE_BYTES = 1L << 20;
+    public static final long PAIR_MIN_STATE_BYTES = 16L << 20;
 
     private final Model model;
     private final Grid grid;

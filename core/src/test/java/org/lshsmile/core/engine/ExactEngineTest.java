@@ -145,7 +145,7 @@ class ExactEngineTest {
     @Test
     void onlyGrainGrowthOnATwoDimensionalGridWithPairKernelsStepsInPairs() {
         try (Grid small = new Grid(3, 32, 32, 0.5, Boundary.PERIODIC);
-             Grid large = new Grid(3, 256, 256, 0.5, Boundary.PERIODIC);
+             Grid large = new Grid(3, 1024, 1024, 0.5, Boundary.PERIODIC);
              Grid g3 = new Grid(3, 8, 16, 16, 0.5, Boundary.PERIODIC)) {
             GrainGrowth gg = Preset.DEFAULT.grainGrowth(3, false);
             try (ExactEngine e = new ExactEngine(gg, large, 0.05, Kernels.scalar(), 1)) {
@@ -156,7 +156,7 @@ class ExactEngineTest {
             assertTrue(large.bufferBytes() >= ExactEngine.PAIR_MIN_STATE_BYTES);
             assertTrue(small.bufferBytes() < ExactEngine.PAIR_MIN_STATE_BYTES);
             try (ExactEngine e = new ExactEngine(gg, large, 0.05, simd.get(), 1)) {
-                assertTrue(e.pairSteps(), "a state larger than the L2 cache steps in pairs by default");
+                assertTrue(e.pairSteps(), "a state of 16 MiB or more steps in pairs by default");
                 assertTrue(e.description().endsWith("two steps per pass"), e.description());
             }
             try (ExactEngine e = new ExactEngine(gg, small, 0.05, simd.get(), 1)) {
@@ -168,7 +168,7 @@ class ExactEngineTest {
             try (ExactEngine e = new ExactEngine(gg, g3, 0.05, simd.get(), 1, 0, true)) {
                 assertFalse(e.pairSteps(), "3-D grids step one at a time");
             }
-            try (Grid one = new Grid(1, 256, 256, 1.0, Boundary.PERIODIC);
+            try (Grid one = new Grid(1, 64, 64, 1.0, Boundary.PERIODIC);
                  ExactEngine e = new ExactEngine(org.lshsmile.core.model.CahnHilliard.pfhub1(), one, 1e-3, simd.get(),
                      1, 0, true)) {
                 assertFalse(e.pairSteps(), "Cahn-Hilliard's stencil is two cells wide: no two-step pass");
