@@ -23,7 +23,7 @@
 #endif
 
 /* Version of this library's ABI; java-bindings refuses a library whose version differs. */
-#define LSHSMILE_ABI_VERSION 2
+#define LSHSMILE_ABI_VERSION 3
 
 /* Values with a smaller magnitude are flushed to 0 (subnormals cost 2-20x per operation on x86). */
 #define LSHSMILE_FLUSH_BELOW 1e-150
@@ -73,6 +73,21 @@ LSHSMILE_API void lshsmile_grain_growth_rows(const double *cur, double *next, do
                                              int32_t row_to, int32_t col_from, int32_t nx, const double *ldt,
                                              const double *kappa, double a, double b, double inv_dx2,
                                              int32_t clamp);
+
+/*
+ * Two grain-growth steps in one pass for rows [row_from, row_to): the bits of lshsmile_grain_growth_rows over
+ * every interior row, a halo refresh, then lshsmile_grain_growth_rows over [row_from, row_to) again. The first
+ * step is computed for rows row_from-1 .. row_to over every whole vector of the padded rows into a rolling
+ * buffer of three rows per field; a halo of two rows and columns (corners filled) makes its ghost values
+ * exact for periodic and mirror boundaries. Reads rows row_from-2 .. row_to+1 of cur and the 8 values
+ * before each of those rows; row_stride must be a multiple of 8. scratch: at least (3 q + 1) * row_stride
+ * doubles.
+ */
+LSHSMILE_API void lshsmile_grain_growth_pair_rows(const double *cur, double *next, double *scratch, int32_t q,
+                                                  int64_t plane_stride, int64_t row_stride, int32_t row_from,
+                                                  int32_t row_to, int32_t col_from, int32_t nx,
+                                                  const double *ldt, const double *kappa, double a, double b,
+                                                  double inv_dx2, int32_t clamp);
 
 /*
  * One explicit-Euler step of Cahn-Hilliard (PFHub benchmark 1) for rows [row_from, row_to):

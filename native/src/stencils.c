@@ -17,76 +17,116 @@
 
 /* ---------------------------------------------------------------- grain growth */
 
-LSHSMILE_ALWAYS_INLINE void gg_update_row(const double *RESTRICT cur, double *RESTRICT next,
-                                 const double *RESTRICT sum_sq, int64_t row_stride, int32_t col_from,
-                                 int32_t col_to, double lq, double kq, double a, double b, double inv_dx2,
-                                 int clamp, int stream) {
-    int32_t c = col_from;
-    (void) stream; /* used by the AVX-512 path only */
 #if defined(__AVX512F__)
-    /* As the Java SIMD kernel: west and east from the aligned vectors before, at and after c by one valignq
-     * each, instead of loads 8 bytes off a 64-byte boundary (each spans two cache lines). Same operations in
-     * the same order as the scalar loop below, no FMA (-ffp-contract=off): the same bits. Reads the 8 values
-     * before col_from and after the last vector, which Grid's layout has (interior at column 8). */
+/*
+ * One field's update over the whole vectors [c, c_to) of a row, with its rows north of, at and south of the
+ * updated one at north, mid and south (rows of a plane, or slots of the two-step pass's ring). As the Java
+ * SIMD kernel: west and east from the aligned vectors before, at and after c by one valignq each, instead of
+ * loads 8 bytes off a 64-byte boundary (each spans two cache lines). Same operations in the same order as
+ * the scalar loop of gg_update_row, no FMA (-ffp-contract=off): the same bits. Reads mid[c-8 .. c_to+7].
+ * ahead: a row to prefetch into L2 column by column (NULL: none).
+ */
+LSHSMILE_ALWAYS_INLINE void gg_update_vectors(const double *north, const double *mid, const double *south,
+                                              const double *ahead, double *RESTRICT next,
+                                              const double *RESTRICT sum_sq, int32_t c, int32_t c_to, double lq,
+                                              double kq, double a, double b, double inv_dx2, int clamp,
+                                              int stream) {
     const __m512d v_four = _mm512_set1_pd(4.0), v_inv = _mm512_set1_pd(inv_dx2), v_a = _mm512_set1_pd(a);
     const __m512d v_b = _mm512_set1_pd(b), v_two = _mm512_set1_pd(2.0), v_lq = _mm512_set1_pd(lq);
     const __m512d v_kq = _mm512_set1_pd(kq), v_tiny = _mm512_set1_pd(LSHSMILE_FLUSH_BELOW);
     const __m512d v_zero = _mm512_setzero_pd(), v_one = _mm512_set1_pd(1.0);
+    __m512d before = _mm512_loadu_pd(mid + c - 8);
+    __m512d at = _mm512_loadu_pd(mid + c);
+    /* Streaming stores need 64-byte aligned addresses; c moves by whole vectors, so the first decides. */
+    const int nt = stream && ((uintptr_t) (next + c) & 63) == 0;
+    for (; c + 8 <= c_to; c += 8) {
+        __m512d ctr = at;
+        /* The row after the south neighbour, into L2: the next row's pass reads it as its south. The
+         * hardware prefetchers restart at every 4 KB page and juggle one stream per field plane; this
+         * takes a tenth to a fifth off the step at 2048^2 Q = 8 (bench/README.md). Prefetches never fault,
+         * so the rows past the last plane's end are harmless. */
+        if (ahead != NULL) {
+            _mm_prefetch((const char *) (ahead + c), _MM_HINT_T1);
+        }
+        __m512d after = _mm512_loadu_pd(mid + c + 8);
+        __m512d w = _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(ctr),
+                                                            _mm512_castpd_si512(before), 7));
+        __m512d e = _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(after),
+                                                            _mm512_castpd_si512(ctr), 1));
+        __m512d n = _mm512_loadu_pd(north + c);
+        __m512d s = _mm512_loadu_pd(south + c);
+        __m512d lap = _mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(w, e), _mm512_add_pd(n, s)),
+                                                  _mm512_mul_pd(v_four, ctr)), v_inv);
+        __m512d sq = _mm512_mul_pd(ctr, ctr);
+        __m512d other = _mm512_sub_pd(_mm512_loadu_pd(sum_sq + c), sq);
+        __m512d bulk = _mm512_mul_pd(ctr, _mm512_add_pd(_mm512_sub_pd(_mm512_mul_pd(v_b, sq), v_a),
+                                                        _mm512_mul_pd(v_two, other)));
+        __m512d v = _mm512_sub_pd(ctr, _mm512_mul_pd(v_lq, _mm512_sub_pd(bulk, _mm512_mul_pd(v_kq, lap))));
+        v = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_abs_pd(v), v_tiny, _CMP_LT_OQ), v, v_zero);
+        if (clamp) {
+            v = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(v, v_zero, _CMP_LE_OQ), v, v_zero);
+            v = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(v, v_one, _CMP_GT_OQ), v, v_one);
+        }
+        if (nt) {
+            _mm512_stream_pd(next + c, v);
+        } else {
+            _mm512_storeu_pd(next + c, v);
+        }
+        before = ctr;
+        at = after;
+    }
+}
+#endif
+
+/* One field's update of columns [col_from, col_to) of a row: whole vectors where the row's layout allows,
+ * then one column at a time. north, mid, south, ahead: as gg_update_vectors. */
+LSHSMILE_ALWAYS_INLINE void gg_update_row(const double *north, const double *mid, const double *south,
+                                          const double *ahead, double *RESTRICT next,
+                                          const double *RESTRICT sum_sq, int64_t row_stride, int32_t col_from,
+                                          int32_t col_to, double lq, double kq, double a, double b,
+                                          double inv_dx2, int clamp, int stream) {
+    int32_t c = col_from;
+    (void) stream; /* used by the AVX-512 path only */
+    (void) ahead;
+    (void) row_stride;
+#if defined(__AVX512F__)
     /* Only where the vectors before the first column and after the last stay inside this row (Grid's layout:
      * interior at column 8, rows padded to 8): NativeKernels checks a halo of one column, not eight. */
     if (col_to - c >= 8 && col_from >= 8 && col_from + ((col_to - col_from) & ~7) + 8 <= row_stride) {
-        __m512d before = _mm512_loadu_pd(cur + c - 8);
-        __m512d at = _mm512_loadu_pd(cur + c);
-        /* Streaming stores need 64-byte aligned addresses; c moves by whole vectors, so the first decides. */
-        const int nt = stream && ((uintptr_t) (next + c) & 63) == 0;
-        for (; c + 8 <= col_to; c += 8) {
-            __m512d ctr = at;
-            /* The row after the south neighbour, into L2: the next row's pass reads it as its south. The
-             * hardware prefetchers restart at every 4 KB page and juggle one stream per field plane; this
-             * takes a tenth to a fifth off the step at 2048^2 Q = 8 (bench/README.md). Prefetches never fault,
-             * so the rows past the last plane's end are harmless. */
-            _mm_prefetch((const char *) (cur + c + 2 * row_stride), _MM_HINT_T1);
-            __m512d after = _mm512_loadu_pd(cur + c + 8);
-            __m512d w = _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(ctr),
-                                                                _mm512_castpd_si512(before), 7));
-            __m512d e = _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(after),
-                                                                _mm512_castpd_si512(ctr), 1));
-            __m512d n = _mm512_loadu_pd(cur + c - row_stride);
-            __m512d s = _mm512_loadu_pd(cur + c + row_stride);
-            __m512d lap = _mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_add_pd(w, e), _mm512_add_pd(n, s)),
-                                                      _mm512_mul_pd(v_four, ctr)), v_inv);
-            __m512d sq = _mm512_mul_pd(ctr, ctr);
-            __m512d other = _mm512_sub_pd(_mm512_loadu_pd(sum_sq + c), sq);
-            __m512d bulk = _mm512_mul_pd(ctr, _mm512_add_pd(_mm512_sub_pd(_mm512_mul_pd(v_b, sq), v_a),
-                                                            _mm512_mul_pd(v_two, other)));
-            __m512d v = _mm512_sub_pd(ctr, _mm512_mul_pd(v_lq, _mm512_sub_pd(bulk, _mm512_mul_pd(v_kq, lap))));
-            v = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(_mm512_abs_pd(v), v_tiny, _CMP_LT_OQ), v, v_zero);
-            if (clamp) {
-                v = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(v, v_zero, _CMP_LE_OQ), v, v_zero);
-                v = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(v, v_one, _CMP_GT_OQ), v, v_one);
-            }
-            if (nt) {
-                _mm512_stream_pd(next + c, v);
-            } else {
-                _mm512_storeu_pd(next + c, v);
-            }
-            before = ctr;
-            at = after;
-        }
+        int32_t vec_to = col_from + ((col_to - col_from) & ~7);
+        gg_update_vectors(north, mid, south, ahead, next, sum_sq, c, vec_to, lq, kq, a, b, inv_dx2, clamp,
+                          stream);
+        c = vec_to;
     }
 #endif
     for (; c < col_to; c++) {
-        double ctr = cur[c];
-        double w = cur[c - 1];
-        double e = cur[c + 1];
-        double n = cur[c - row_stride];
-        double s = cur[c + row_stride];
+        double ctr = mid[c];
+        double w = mid[c - 1];
+        double e = mid[c + 1];
+        double n = north[c];
+        double s = south[c];
         double lap = (((w + e) + (n + s)) - 4.0 * ctr) * inv_dx2;
         double sq = ctr * ctr;
         double other = sum_sq[c] - sq;
         double bulk = ctr * ((b * sq - a) + 2.0 * other);
         double v = lshsmile_flush(ctr - lq * (bulk - kq * lap));
         next[c] = clamp ? lshsmile_clamp01(v) : v;
+    }
+}
+
+/* S = sum_f rows[f * field_stride + c]^2 into s[c] for c in [from, to): field by field over the row (one
+ * stream at a time), the same order per cell as the Java kernels: s = e0 e0, then s + e_f e_f. */
+LSHSMILE_ALWAYS_INLINE void gg_sum_sq(const double *rows, int64_t field_stride, int32_t q, double *RESTRICT s,
+                                      int32_t from, int32_t to) {
+    const double *RESTRICT e0 = rows;
+    for (int32_t c = from; c < to; c++) {
+        s[c] = e0[c] * e0[c];
+    }
+    for (int32_t f = 1; f < q; f++) {
+        const double *RESTRICT ef = rows + (int64_t) f * field_stride;
+        for (int32_t c = from; c < to; c++) {
+            s[c] = s[c] + ef[c] * ef[c];
+        }
     }
 }
 
@@ -101,35 +141,92 @@ void lshsmile_grain_growth_rows(const double *cur, double *next, double *sum_sq,
     const int stream = (uint64_t) q * (uint64_t) plane_stride * sizeof(double) >= LSHSMILE_STREAM_MIN_BYTES;
     for (int32_t r = row_from; r < row_to; r++) {
         const int64_t row = (int64_t) r * row_stride;
-        /* S is summed field by field over the whole row (streaming planes), the same order per cell:
-         * s = e0 e0, then s + e_f e_f for f = 1 .. q-1. */
-        const double *RESTRICT e0 = cur + row;
-        double *RESTRICT s = sum_sq;
-        for (int32_t c = col_from; c < col_to; c++) {
-            s[c] = e0[c] * e0[c];
-        }
-        for (int32_t f = 1; f < q; f++) {
-            const double *RESTRICT ef = cur + (int64_t) f * plane_stride + row;
-            for (int32_t c = col_from; c < col_to; c++) {
-                s[c] = s[c] + ef[c] * ef[c];
-            }
-        }
+        gg_sum_sq(cur + row, plane_stride, q, sum_sq, col_from, col_to);
         for (int32_t f = 0; f < q; f++) {
-            const int64_t base = (int64_t) f * plane_stride + row;
+            const double *mid = cur + (int64_t) f * plane_stride + row;
+            double *out = next + (int64_t) f * plane_stride + row;
+            const double *ahead = mid + 2 * row_stride;
             if (stream) {
-                gg_update_row(cur + base, next + base, sum_sq, row_stride, col_from, col_to, ldt[f], kappa[f], a,
-                              b, inv_dx2, clamp != 0, 1);
+                gg_update_row(mid - row_stride, mid, mid + row_stride, ahead, out, sum_sq, row_stride, col_from,
+                              col_to, ldt[f], kappa[f], a, b, inv_dx2, clamp != 0, 1);
             } else if (clamp) {
-                gg_update_row(cur + base, next + base, sum_sq, row_stride, col_from, col_to, ldt[f], kappa[f], a,
-                              b, inv_dx2, 1, 0);
+                gg_update_row(mid - row_stride, mid, mid + row_stride, ahead, out, sum_sq, row_stride, col_from,
+                              col_to, ldt[f], kappa[f], a, b, inv_dx2, 1, 0);
             } else {
-                gg_update_row(cur + base, next + base, sum_sq, row_stride, col_from, col_to, ldt[f], kappa[f], a,
-                              b, inv_dx2, 0, 0);
+                gg_update_row(mid - row_stride, mid, mid + row_stride, ahead, out, sum_sq, row_stride, col_from,
+                              col_to, ldt[f], kappa[f], a, b, inv_dx2, 0, 0);
             }
         }
     }
 #if defined(__AVX512F__)
     /* Streaming stores are weakly ordered: make them visible before the caller's barrier releases the rows. */
+    if (stream) {
+        _mm_sfence();
+    }
+#endif
+}
+
+/* The first step of a two-step pass for one field's row: every whole vector of the padded row (halo and
+ * padding columns included; the second step reads only columns col_from-1 .. col_from+nx of it). */
+LSHSMILE_ALWAYS_INLINE void gg_first_row(const double *mid, int64_t row_stride, double *RESTRICT out,
+                                         const double *RESTRICT sum_sq, double lq, double kq, double a, double b,
+                                         double inv_dx2, int clamp) {
+#if defined(__AVX512F__)
+    gg_update_vectors(mid - row_stride, mid, mid + row_stride, mid + 2 * row_stride, out, sum_sq, 0,
+                      (int32_t) row_stride, lq, kq, a, b, inv_dx2, clamp, 0);
+#else
+    gg_update_row(mid - row_stride, mid, mid + row_stride, NULL, out, sum_sq, row_stride, 0, (int32_t) row_stride,
+                  lq, kq, a, b, inv_dx2, clamp, 0);
+#endif
+}
+
+LSHSMILE_ALWAYS_INLINE void gg_pair_rows(const double *cur, double *next, double *scratch, int32_t q,
+                                         int64_t plane_stride, int64_t row_stride, int32_t row_from,
+                                         int32_t row_to, int32_t col_from, int32_t nx, const double *ldt,
+                                         const double *kappa, double a, double b, double inv_dx2, int clamp,
+                                         int stream) {
+    const int32_t col_to = col_from + nx;
+    double *sum_sq = scratch;
+    double *ring = scratch + row_stride;
+    const int64_t field_ring = 3 * row_stride;
+    for (int32_t r = row_from - 1; r <= row_to; r++) {
+        const int64_t row = (int64_t) r * row_stride;
+        const int64_t slot = lshsmile_slot3(r) * row_stride;
+        gg_sum_sq(cur + row, plane_stride, q, sum_sq, 0, (int32_t) row_stride);
+        for (int32_t f = 0; f < q; f++) {
+            gg_first_row(cur + (int64_t) f * plane_stride + row, row_stride, ring + f * field_ring + slot, sum_sq,
+                         ldt[f], kappa[f], a, b, inv_dx2, clamp);
+        }
+        if (r > row_from) {
+            /* the first step now holds rows r-2, r-1, r: the second step of row r-1 */
+            const int32_t u = r - 1;
+            const int64_t north = lshsmile_slot3((int64_t) u - 1) * row_stride;
+            const int64_t mid = lshsmile_slot3(u) * row_stride;
+            gg_sum_sq(ring + mid, field_ring, q, sum_sq, col_from, col_to);
+            for (int32_t f = 0; f < q; f++) {
+                const double *fr = ring + f * field_ring;
+                gg_update_row(fr + north, fr + mid, fr + slot, NULL,
+                              next + (int64_t) f * plane_stride + (int64_t) u * row_stride, sum_sq, row_stride,
+                              col_from, col_to, ldt[f], kappa[f], a, b, inv_dx2, clamp, stream);
+            }
+        }
+    }
+}
+
+void lshsmile_grain_growth_pair_rows(const double *cur, double *next, double *scratch, int32_t q,
+                                     int64_t plane_stride, int64_t row_stride, int32_t row_from, int32_t row_to,
+                                     int32_t col_from, int32_t nx, const double *ldt, const double *kappa,
+                                     double a, double b, double inv_dx2, int32_t clamp) {
+    /* as lshsmile_grain_growth_rows: stream the second step's stores past the caches for large states */
+    const int stream = (uint64_t) q * (uint64_t) plane_stride * sizeof(double) >= LSHSMILE_STREAM_MIN_BYTES;
+    if (clamp) {
+        gg_pair_rows(cur, next, scratch, q, plane_stride, row_stride, row_from, row_to, col_from, nx, ldt, kappa,
+                     a, b, inv_dx2, 1, stream);
+    } else {
+        gg_pair_rows(cur, next, scratch, q, plane_stride, row_stride, row_from, row_to, col_from, nx, ldt, kappa,
+                     a, b, inv_dx2, 0, stream);
+    }
+#if defined(__AVX512F__)
     if (stream) {
         _mm_sfence();
     }

@@ -76,7 +76,7 @@ public class GrainGrowthStepBenchmark extends EngineStepState {
 
     /**
      * Whether the engine advances two steps per pass where the kernels can ({@code ExactEngine}'s pair
-     * steps; only the SIMD kernels have them, the scalar and native kernels step one at a time either way).
+     * steps; the SIMD and native kernels have them, the scalar kernels step one at a time either way).
      */
     @Param({"true"})
     public boolean pairSteps = true;

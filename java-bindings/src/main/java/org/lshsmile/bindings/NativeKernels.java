@@ -27,6 +27,8 @@ public final class NativeKernels {
     private static final int HALO_1 = 1;
     /** Halo a Laplacian of a Laplacian reads (Cahn-Hilliard, nanovoid). */
     private static final int HALO_2 = 2;
+    /** The two-step grain-growth pass needs rowStride to be a multiple of this many doubles. */
+    public static final int PAIR_ROW_MULTIPLE = 8;
     /** Scratch rows of the Cahn-Hilliard kernel ({@code LSHSMILE_CH_SCRATCH_ROWS}). */
     public static final int CH_SCRATCH_ROWS = 3;
     /** Scratch rows of the nanovoid kernel ({@code LSHSMILE_NV_SCRATCH_ROWS}). */
@@ -84,6 +86,37 @@ public final class NativeKernels {
         try (Arena arena = Arena.ofConfined()) {
             h.lshsmile_grain_growth_rows(cur, next, sumSq, q, planeStride, rowStride, rowFrom, rowTo, colFrom, nx,
                 arena.allocateFrom(D, ldt), arena.allocateFrom(D, kappa), a, b, invDx2, clamp ? 1 : 0);
+        }
+    }
+
+    /**
+     * Two grain-growth steps in one pass for rows {@code [rowFrom, rowTo)}; the semantics of simd's
+     * {@code StencilKernels.grainGrowthPairRows}: a halo of two, {@code rowStride} a multiple of 8, a scratch of
+     * {@code 3q + 1} rows.
+     *
+     * @throws IllegalArgumentException if a segment, size or array does not fit (see the class comment)
+     */
+    public void grainGrowthPairRows(MemorySegment cur, MemorySegment next, MemorySegment scratch, int q,
+                                    long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
+                                    double[] ldt, double[] kappa, double a, double b, double invDx2,
+                                    boolean clamp) {
+        if (q < 1 || q > (Integer.MAX_VALUE - 1) / 3) {
+            throw new IllegalArgumentException("q must be in [1, " + (Integer.MAX_VALUE - 1) / 3 + "], got " + q);
+        }
+        checkArray("ldt", ldt, q);
+        checkArray("kappa", kappa, q);
+        checkGrid(cur, next, q, planeStride, rowStride, rowFrom, rowTo, colFrom, nx, HALO_2);
+        if (rowStride % PAIR_ROW_MULTIPLE != 0) {
+            throw new IllegalArgumentException("rowStride " + rowStride + " must be a multiple of " + PAIR_ROW_MULTIPLE
+                + " for the two-step pass (it reads whole vectors of each row)");
+        }
+        checkScratch(scratch, "scratch", 3 * q + 1, rowStride, cur, next);
+        if (rowFrom == rowTo) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            h.lshsmile_grain_growth_pair_rows(cur, next, scratch, q, planeStride, rowStride, rowFrom, rowTo, colFrom,
+                nx, arena.allocateFrom(D, ldt), arena.allocateFrom(D, kappa), a, b, invDx2, clamp ? 1 : 0);
         }
     }
 

@@ -26,7 +26,7 @@ public final class NativeLibrary {
     /** System property naming the library file. */
     public static final String PROPERTY = "lshsmile.native.lib";
     /** ABI version this code was written for: {@code LSHSMILE_ABI_VERSION} of {@code lshsmile.h}. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
     private static final String FILE = "liblshsmile.so";
     private static final String BUILD_HINT = "build it with ./jmvn -B -ntp -pl native package (needs gcc)";
 

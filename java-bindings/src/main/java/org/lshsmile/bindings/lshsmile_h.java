@@ -38,6 +38,7 @@ public final class lshsmile_h {
     private final lshsmile_abi_version abiVersion;
     private final lshsmile_build_info buildInfo;
     private final lshsmile_grain_growth_rows grainGrowthRows;
+    private final lshsmile_grain_growth_pair_rows grainGrowthPairRows;
     private final lshsmile_cahn_hilliard_rows cahnHilliardRows;
     private final lshsmile_nanovoid_rows nanovoidRows;
     private final lshsmile_log log;
@@ -50,6 +51,7 @@ public final class lshsmile_h {
         this.abiVersion = new lshsmile_abi_version(linker, lookup);
         this.buildInfo = new lshsmile_build_info(linker, lookup);
         this.grainGrowthRows = new lshsmile_grain_growth_rows(linker, lookup);
+        this.grainGrowthPairRows = new lshsmile_grain_growth_pair_rows(linker, lookup);
         this.cahnHilliardRows = new lshsmile_cahn_hilliard_rows(linker, lookup);
         this.nanovoidRows = new lshsmile_nanovoid_rows(linker, lookup);
         this.log = new lshsmile_log(linker, lookup);
@@ -196,6 +198,53 @@ public final class lshsmile_h {
                                            double a, double b, double inv_dx2, int clamp) {
         try {
             grainGrowthRows.handle.invokeExact(cur, next, sum_sq, q, plane_stride, row_stride, row_from, row_to,
+                col_from, nx, ldt, kappa, a, b, inv_dx2, clamp);
+        } catch (Error | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- lshsmile_grain_growth_pair_rows
+
+    static final class lshsmile_grain_growth_pair_rows {
+        static final FunctionDescriptor DESC = lshsmile_grain_growth_rows.DESC;
+        final MemorySegment addr;
+        final MethodHandle handle;
+
+        lshsmile_grain_growth_pair_rows(Linker linker, SymbolLookup lookup) {
+            addr = find(lookup, "lshsmile_grain_growth_pair_rows");
+            handle = linker.downcallHandle(addr, DESC);
+        }
+    }
+
+    /** Descriptor of {@code lshsmile_grain_growth_pair_rows}. */
+    public static FunctionDescriptor lshsmile_grain_growth_pair_rows$descriptor() {
+        return lshsmile_grain_growth_pair_rows.DESC;
+    }
+
+    /** Downcall handle of {@code lshsmile_grain_growth_pair_rows}. */
+    public MethodHandle lshsmile_grain_growth_pair_rows$handle() {
+        return grainGrowthPairRows.handle;
+    }
+
+    /** Address of {@code lshsmile_grain_growth_pair_rows}. */
+    public MemorySegment lshsmile_grain_growth_pair_rows$address() {
+        return grainGrowthPairRows.addr;
+    }
+
+    /**
+     * {@code void lshsmile_grain_growth_pair_rows(const double *cur, double *next, double *scratch, int32_t q,
+     * int64_t plane_stride, int64_t row_stride, int32_t row_from, int32_t row_to, int32_t col_from,
+     * int32_t nx, const double *ldt, const double *kappa, double a, double b, double inv_dx2, int32_t clamp)}.
+     */
+    public void lshsmile_grain_growth_pair_rows(MemorySegment cur, MemorySegment next, MemorySegment scratch, int q,
+                                                long plane_stride, long row_stride, int row_from, int row_to,
+                                                int col_from, int nx, MemorySegment ldt, MemorySegment kappa,
+                                                double a, double b, double inv_dx2, int clamp) {
+        try {
+            grainGrowthPairRows.handle.invokeExact(cur, next, scratch, q, plane_stride, row_stride, row_from, row_to,
                 col_from, nx, ldt, kappa, a, b, inv_dx2, clamp);
         } catch (Error | RuntimeException e) {
             throw e;

@@ -159,6 +159,40 @@ class NativeKernelsTest {
     }
 
     @Test
+    void grainGrowthPairComputesTwoStepsAndRefusesMismatches() {
+        int q = 2;
+        MemorySegment cur = doubles(q * PS, 0.5);
+        MemorySegment next = doubles(q * PS, 0.0);
+        MemorySegment scratch = doubles((3L * q + 1) * RS, 0.0);
+        double[] ldt = {0.1, 0.1};
+        double[] kappa = {1.0, 1.0};
+        k.grainGrowthPairRows(cur, next, scratch, q, PS, RS, ROW_FROM, ROW_TO, COL, NX, ldt, kappa, 1.0, 1.0, 1.0,
+            false);
+        // uniform in both fields, halo and padding included: lap = 0 in both steps
+        double v = 0.5;
+        for (int step = 0; step < 2; step++) {
+            double sq = v * v;
+            v = v - 0.1 * (v * ((1.0 * sq - 1.0) + 2.0 * ((sq + sq) - sq)) - 1.0 * 0.0);
+        }
+        long c = PS + 3 * RS + COL + 4;
+        assertEquals(v, next.getAtIndex(D, c), 0.0, "two steps");
+        assertEquals(0.0, next.getAtIndex(D, PS + ROW_TO * RS + COL), "row rowTo is not written");
+        next.fill((byte) 0);
+
+        refused("scratch holds " + (7 * RS - 1) + " doubles, the call needs " + 7 * RS, next,
+            () -> k.grainGrowthPairRows(cur, next, scratch.asSlice(0, (7 * RS - 1) * 8), q, PS, RS, ROW_FROM, ROW_TO,
+                COL, NX, ldt, kappa, 1, 1, 1, false));
+        refused("rows [1, 7) must satisfy 2 <= rowFrom", next, () -> k.grainGrowthPairRows(cur, next, scratch, q, PS,
+            RS, 1, ROW_TO, COL, NX, ldt, kappa, 1, 1, 1, false));
+        refused("rowStride 20 must be a multiple of 8", next, () -> k.grainGrowthPairRows(cur, next, scratch, q,
+            20 * (NY + 4), 20, ROW_FROM, ROW_TO, COL, NX, ldt, kappa, 1, 1, 1, false));
+        refused("q must be in [1, ", next, () -> k.grainGrowthPairRows(cur, next, scratch, 0, PS, RS, ROW_FROM,
+            ROW_TO, COL, NX, ldt, kappa, 1, 1, 1, false));
+        refused("scratch and next overlap", next, () -> k.grainGrowthPairRows(cur, next, next, q, PS, RS, ROW_FROM,
+            ROW_TO, COL, NX, ldt, kappa, 1, 1, 1, false));
+    }
+
+    @Test
     void grainGrowthComputesAndRefusesMismatches() {
         int q = 2;
         MemorySegment cur = doubles(q * PS, 0.5);

@@ -42,6 +42,20 @@ public final class NativeStencilKernels implements StencilKernels {
     }
 
     @Override
+    public boolean hasGrainGrowthPairs() {
+        return PAIR_ROW_MULTIPLE == NativeKernels.PAIR_ROW_MULTIPLE;
+    }
+
+    @Override
+    public void grainGrowthPairRows(MemorySegment cur, MemorySegment next, MemorySegment scratch, int q,
+                                    long planeStride, long rowStride, int rowFrom, int rowTo, int colFrom, int nx,
+                                    double[] ldt, double[] kappa, double a, double b, double invDx2,
+                                    boolean clamp) {
+        kernels.grainGrowthPairRows(cur, next, scratch, q, planeStride, rowStride, rowFrom, rowTo, colFrom, nx, ldt,
+            kappa, a, b, invDx2, clamp);
+    }
+
+    @Override
     public void cahnHilliardRows(MemorySegment cur, MemorySegment next, MemorySegment muRows, long rowStride,
                                  int rowFrom, int rowTo, int colFrom, int nx, double mdt, double kappa, double rho,
                                  double ca, double cb, double invDx2) {

@@ -26,6 +26,7 @@ import org.lshsmile.core.grid.Boundary;
 import org.lshsmile.core.grid.Grid;
 import org.lshsmile.core.lsh.LshFamily;
 import org.lshsmile.core.model.CahnHilliard;
+import org.lshsmile.core.model.GrainGrowth;
 import org.lshsmile.core.model.Model;
 import org.lshsmile.core.model.Nanovoid;
 import org.lshsmile.core.model.Preset;
@@ -120,9 +121,20 @@ class NativeKernelsAgreementTest {
     }
 
     private static double[] run(Case c, int ny, int nx, Boundary bc, StencilKernels k, int threads, boolean active) {
+        return run(c, ny, nx, bc, k, threads, active, null);
+    }
+
+    /** @param pairSteps two-step passes forced on or off; null: the engine's default (by state size) */
+    private static double[] run(Case c, int ny, int nx, Boundary bc, StencilKernels k, int threads, boolean active,
+                                Boolean pairSteps) {
         try (Grid g = new Grid(c.model().fields(), ny, nx, c.dx(), bc);
              Engine e = active ? new ActiveSetEngine(c.model(), g, c.dt(), k, threads, 0.0)
-                 : new ExactEngine(c.model(), g, c.dt(), k, threads, 0)) {
+                 : pairSteps == null ? new ExactEngine(c.model(), g, c.dt(), k, threads, 0)
+                 : new ExactEngine(c.model(), g, c.dt(), k, threads, 0, pairSteps)) {
+            if (pairSteps != null && !active) {
+                assertEquals(pairSteps && c.model() instanceof GrainGrowth && !g.is3d(), ((ExactEngine) e).pairSteps(),
+                    "two-step passes in use");
+            }
             g.copyFrom(c.initial(ny, nx));
             if (!active && threads > 1) {
                 assertEquals(threads, ((ExactEngine) e).threads(), "bands actually used");
@@ -150,18 +162,23 @@ class NativeKernelsAgreementTest {
         double[] init = c.initial(ny, nx);
         assertTrue(java.util.Arrays.mismatch(init, scalar) >= 0, "the state changed");
         assertBitwise(scalar, run(c, ny, nx, bc, nat, 1, false), "native, 1 thread vs scalar");
+        // grain growth: the two-step passes too (the other models step one at a time either way)
+        assertBitwise(scalar, run(c, ny, nx, bc, nat, 1, false, true), "native two-step passes vs scalar");
         if (ny >= 16) {
             assertBitwise(scalar, run(c, ny, nx, bc, nat, 2, false), "native, 2 threads vs scalar");
+            assertBitwise(scalar, run(c, ny, nx, bc, nat, 2, false, true), "native two-step passes, 2 threads");
         }
         Optional<StencilKernels> simd = Kernels.simd();
         if (simd.isPresent()) {
             assertBitwise(scalar, run(c, ny, nx, bc, simd.get(), 1, false), "simd vs scalar");
+            assertBitwise(scalar, run(c, ny, nx, bc, simd.get(), 1, false, true), "simd two-step passes vs scalar");
         }
     }
 
     /**
      * A grain-growth state of 64 MB or more is written with streaming stores (native/src/internal.h,
-     * LSHSMILE_STREAM_MIN_BYTES): same bits as the scalar kernels, with and without the clamp, on 1 and 2 threads.
+     * LSHSMILE_STREAM_MIN_BYTES): same bits as the scalar kernels, with and without the clamp, on 1 and 2 threads,
+     * in single steps and in two-step passes.
      */
     @Test
     void streamingStoresOfLargeStatesGiveTheSameBits() {
@@ -174,8 +191,10 @@ class NativeKernelsAgreementTest {
             }
             double[] scalar = run(c, ny, nx, Boundary.PERIODIC, Kernels.scalar(), 1, false);
             for (int threads : new int[] {1, 2}) {
-                assertBitwise(scalar, run(c, ny, nx, Boundary.PERIODIC, nat, threads, false), c + ", " + threads
-                    + " threads, streaming stores");
+                for (boolean pairs : new boolean[] {false, true}) {
+                    assertBitwise(scalar, run(c, ny, nx, Boundary.PERIODIC, nat, threads, false, pairs), c + ", "
+                        + threads + " threads, streaming stores" + (pairs ? ", two-step passes" : ""));
+                }
             }
         }
     }
