@@ -52,51 +52,11 @@ class CheckpointFuzzTest {
     }
 
     private void run(int inputs) throws IOException {
-        List<byte[]> seeds = seeds();
-        Path file = tmp.resolve("fuzz.ckpt");
-        int loaded = 0;
-        int mustLoad = 0;
-        for (int i = 0; i < inputs; i++) {
-            SplittableRandom r = FuzzSupport.rng(i);
-            byte[] input;
-            String how;
-            Assembled a = null;
-            if (r.nextInt(5) < 2) {
-                input = seeds.get(r.nextInt(seeds.size()));
-                int n = 1 + r.nextInt(4);
-                for (int k = 0; k < n; k++) {
-                    input = FuzzSupport.mutateBytes(input, r);
-                }
-                how = n + " byte mutations of a seed";
-                if (r.nextBoolean()) {
-                    fixCrc(input);
-                    how += ", CRC recomputed";
-                }
-            } else {
-                a = assemble(r);
-                input = a.bytes();
-                how = "assembled " + a.description();
-                if (r.nextInt(4) == 0) {
-                    input = FuzzSupport.mutateBytes(input, r);
-                    fixCrc(input);
-                    how += " + a byte mutation, CRC recomputed";
-                    a = null;
-                }
-            }
-            Assembled expect = a;
-            boolean ok = FuzzSupport.readOne(file, input, i, how, Checkpoint::read, CheckpointFormatException.class,
-                (c, bytes) -> checkLoaded(c, expect));
-            if (ok) {
-                loaded++;
-            } else {
-                assertTrue(expect == null || !expect.valid(), () -> "valid assembled file refused: " + expect);
-            }
-            if (expect != null && expect.valid()) {
-                mustLoad++;
-            }
-        }
-        assertTrue(loaded > inputs / 20, "only " + loaded + " of " + inputs + " inputs loaded");
-        assertTrue(mustLoad > inputs / 20, "only " + mustLoad + " valid assembled inputs");
+        FuzzSupport.Counts n = FuzzSupport.campaign(inputs, seeds(), tmp.resolve("fuzz.ckpt"),
+            CheckpointFuzzTest::assemble, new FuzzSupport.Repair("CRC recomputed", CheckpointFuzzTest::fixCrc),
+            Checkpoint::read, CheckpointFormatException.class, CheckpointFuzzTest::checkLoaded);
+        assertTrue(n.loaded() > inputs / 20, "only " + n.loaded() + " of " + inputs + " inputs loaded");
+        assertTrue(n.mustLoad() > inputs / 20, "only " + n.mustLoad() + " valid assembled inputs");
     }
 
     private static void checkLoaded(Checkpoint c, Assembled expect) {
@@ -151,7 +111,7 @@ class CheckpointFuzzTest {
     }
 
     private record Assembled(byte[] bytes, String description, boolean valid, long step, int fields, int ny, int nx,
-                             Map<String, String> meta, byte[] data) {
+                             Map<String, String> meta, byte[] data) implements FuzzSupport.Assembled {
         @Override
         public String toString() {
             return description;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -136,6 +137,83 @@ final class FuzzSupport {
             at += p.length;
         }
         return out;
+    }
+
+    /** An input built from parts, each valid or not: it must load exactly when {@link #valid()}. */
+    interface Assembled {
+        /** The file's bytes. */
+        byte[] bytes();
+
+        /** Which parts were edited, for failure messages. */
+        String description();
+
+        /** Whether every part is valid, so that the reader must load the file. */
+        boolean valid();
+    }
+
+    /** Restores an integrity field (a checksum) after a mutation, so that the mutation reaches the parser. */
+    record Repair(String what, java.util.function.Consumer<byte[]> apply) {
+    }
+
+    /** Inputs that loaded, and valid assembled inputs, of one {@link #campaign}. */
+    record Counts(int loaded, int mustLoad) {
+    }
+
+    /**
+     * The reader fuzz loop: input {@code i} is, two times in five, 1-4 byte mutations of a random seed file
+     * (then, with {@code repair} and a coin flip, repaired), otherwise an assembled file (a quarter of those
+     * get one byte mutation, repaired if {@code repair} is given, and are then no longer expected to load).
+     * Each goes through {@link #readOne}; a loaded assembled input is also given to {@code check} with its
+     * expectation (null for mutated inputs), and a refused valid assembled input fails the test.
+     *
+     * @param repair null when the format has no integrity field
+     */
+    static <T, A extends Assembled> Counts campaign(int inputs, List<byte[]> seeds, Path file,
+            java.util.function.Function<SplittableRandom, A> assemble, Repair repair, Reader<T> reader,
+            Class<? extends IOException> refusal, java.util.function.BiConsumer<T, A> check) throws IOException {
+        int loaded = 0;
+        int mustLoad = 0;
+        for (int i = 0; i < inputs; i++) {
+            SplittableRandom r = rng(i);
+            byte[] input;
+            String how;
+            A a = null;
+            if (r.nextInt(5) < 2) {
+                input = seeds.get(r.nextInt(seeds.size()));
+                int n = 1 + r.nextInt(4);
+                for (int k = 0; k < n; k++) {
+                    input = mutateBytes(input, r);
+                }
+                how = n + " byte mutations of a seed";
+                if (repair != null && r.nextBoolean()) {
+                    repair.apply().accept(input);
+                    how += ", " + repair.what();
+                }
+            } else {
+                a = assemble.apply(r);
+                input = a.bytes();
+                how = "assembled " + a.description();
+                if (r.nextInt(4) == 0) {
+                    input = mutateBytes(input, r);
+                    how += " + a byte mutation";
+                    if (repair != null) {
+                        repair.apply().accept(input);
+                        how += ", " + repair.what();
+                    }
+                    a = null;
+                }
+            }
+            A expect = a;
+            if (readOne(file, input, i, how, reader, refusal, (value, bytes) -> check.accept(value, expect))) {
+                loaded++;
+            } else {
+                assertTrue(expect == null || !expect.valid(), () -> "valid assembled file refused: " + expect);
+            }
+            if (expect != null && expect.valid()) {
+                mustLoad++;
+            }
+        }
+        return new Counts(loaded, mustLoad);
     }
 
     /** What a reader does with a file. */

@@ -65,47 +65,11 @@ class NpyFuzzTest {
     }
 
     private void run(int inputs) throws IOException {
-        List<byte[]> seeds = seeds();
-        Path file = tmp.resolve("fuzz.npy");
-        int loaded = 0;
-        int mustLoad = 0;
-        for (int i = 0; i < inputs; i++) {
-            SplittableRandom r = FuzzSupport.rng(i);
-            byte[] input;
-            String how;
-            Assembled a = null;
-            if (r.nextInt(5) < 2) {
-                input = seeds.get(r.nextInt(seeds.size()));
-                int n = 1 + r.nextInt(4);
-                for (int k = 0; k < n; k++) {
-                    input = FuzzSupport.mutateBytes(input, r);
-                }
-                how = n + " byte mutations of a seed";
-            } else {
-                a = assemble(r);
-                input = a.bytes();
-                how = "assembled " + a.description();
-                if (r.nextInt(4) == 0) {
-                    input = FuzzSupport.mutateBytes(input, r);
-                    how += " + a byte mutation";
-                    a = null;
-                }
-            }
-            Assembled expect = a;
-            boolean ok = FuzzSupport.readOne(file, input, i, how, Npy::read, NpyFormatException.class,
-                (arr, bytes) -> checkLoaded(arr, expect));
-            if (ok) {
-                loaded++;
-            } else {
-                assertTrue(expect == null || !expect.valid(), () -> "valid assembled file refused: " + expect);
-            }
-            if (expect != null && expect.valid()) {
-                mustLoad++;
-            }
-        }
+        FuzzSupport.Counts n = FuzzSupport.campaign(inputs, seeds(), tmp.resolve("fuzz.npy"), NpyFuzzTest::assemble,
+            null, Npy::read, NpyFormatException.class, NpyFuzzTest::checkLoaded);
         // The generator must exercise both outcomes, or it tests nothing.
-        assertTrue(loaded > inputs / 20, "only " + loaded + " of " + inputs + " inputs loaded");
-        assertTrue(mustLoad > inputs / 20, "only " + mustLoad + " valid assembled inputs");
+        assertTrue(n.loaded() > inputs / 20, "only " + n.loaded() + " of " + inputs + " inputs loaded");
+        assertTrue(n.mustLoad() > inputs / 20, "only " + n.mustLoad() + " valid assembled inputs");
     }
 
     private static void checkLoaded(NpyArray arr, Assembled expect) {
@@ -170,7 +134,7 @@ class NpyFuzzTest {
 
     /** A file built from header components; {@code valid} if every component is one the reader must accept. */
     private record Assembled(byte[] bytes, String description, boolean valid, int[] shape, byte[] data,
-                             ByteOrder order) {
+                             ByteOrder order) implements FuzzSupport.Assembled {
         @Override
         public String toString() {
             return description;
