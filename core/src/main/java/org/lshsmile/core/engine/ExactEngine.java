@@ -18,9 +18,10 @@ import org.lshsmile.simd.StencilKernels;
  * and refreshes the halo.
  *
  * <p>Where the model and kernels have a two-step pass ({@link Model#hasPairStep}: grain growth with the
- * SIMD or native kernels on a 2-D grid) and a state has {@link #PAIR_MIN_STATE_BYTES} or more, a call of n steps
- * makes n / 2 passes that each advance two steps, then one single step if n is odd: the same bits as n single steps, with half the memory traffic and half the
- * barriers. Why: a step of a grid larger than the caches is bound by memory traffic.
+ * SIMD or native kernels on a 2-D grid) and a state has {@link #PAIR_MIN_STATE_BYTES} or more, a call of
+ * n steps makes n / 2 passes that each advance two steps, then one single step if n is odd: the same bits
+ * as n single steps, with half the memory traffic and half the barriers. Why: a step of a grid larger than
+ * the caches is bound by memory traffic.
  */
 public final class ExactEngine implements Engine {
 
